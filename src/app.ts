@@ -1,0 +1,58 @@
+import { cors } from "hono/cors";
+import { authRouter } from "./modules/auth";
+import { systemRouter } from "./modules/system";
+import { workspacesRouter } from "./modules/workspaces";
+import { docsHtml } from "./platform/docs";
+import { createRouter } from "./platform/hono";
+import { bodyLimits } from "./platform/middleware/body-limit";
+import { handleError, notFoundOrMethodNotAllowed } from "./platform/middleware/errors";
+import { requestContext } from "./platform/middleware/request";
+
+export function createApp() {
+  const app = createRouter();
+
+  app.use(
+    "*",
+    cors({
+      origin: "*",
+      allowHeaders: ["authorization", "content-type", "x-workspace-id", "x-api-key", "idempotency-key", "last-event-id", "x-request-id"],
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+      exposeHeaders: ["x-request-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after"],
+      maxAge: 600,
+    }),
+  );
+  app.use("*", requestContext());
+  app.use("*", bodyLimits());
+
+  app.route("/", systemRouter);
+  app.route("/", authRouter);
+  app.route("/", workspacesRouter);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "Access token from /api/v1/auth/login (15 minutes)",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKeyHeader", {
+    type: "apiKey",
+    in: "header",
+    name: "X-API-Key",
+  });
+  app.doc31("/openapi.json", (c) => ({
+    openapi: "3.1.0",
+    info: {
+      title: "Atrium API",
+      version: "0.1.0",
+      description: "People and AI employees working together. Platform API at /api/v1; errors are {detail, code, request_id}.",
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+  }));
+  app.get("/docs", (c) => c.html(docsHtml("/openapi.json")));
+
+  app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
+  app.onError(handleError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,2 @@
+// Every table of a workspace's own database, for drizzle-kit. Keep in step with migrations/tenant.
+export * from "../modules/members/tables";

@@ -1,0 +1,72 @@
+import { z } from "zod";
+import type { ChannelRoom } from "../durable-objects/channel-room";
+import type { JobProgress } from "../durable-objects/job-progress";
+import type { MeetingRoom } from "../durable-objects/meeting-room";
+import type { NotificationHub } from "../durable-objects/notification-hub";
+import type { RateLimiter } from "../durable-objects/rate-limiter";
+
+/** Bindings declared in wrangler.toml. */
+export interface Bindings {
+  ENVIRONMENT: string;
+  APP_URL: string;
+  API_URL: string;
+  DATABASE_URL: string;
+  /** host:port of the WebSocket-to-TCP proxy (local Postgres only; unset on Neon). */
+  DB_WS_PROXY?: string;
+  TENANT_PROVIDER: string;
+  NEON_API_KEY?: string;
+  NEON_API_URL?: string;
+  NEON_PROJECT_ID?: string;
+  NEON_TEMPLATE_BRANCH_ID?: string;
+  NEON_BRANCHES_PER_PROJECT?: string;
+  OPENAI_BASE_URL: string;
+  OPENAI_API_KEY: string;
+  JWT_SECRET: string;
+  ENCRYPTION_KEY: string;
+  SIGNING_KEY: string;
+  CLERK_SECRET?: string;
+  CHANNEL_ROOM: DurableObjectNamespace<ChannelRoom>;
+  MEETING_ROOM: DurableObjectNamespace<MeetingRoom>;
+  NOTIFICATION_HUB: DurableObjectNamespace<NotificationHub>;
+  JOB_PROGRESS: DurableObjectNamespace<JobProgress>;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  IMPORTS_QUEUE: Queue;
+  SCRAPES_QUEUE: Queue;
+  REPORTS_QUEUE: Queue;
+  WEBHOOKS_QUEUE: Queue;
+  FILES: R2Bucket;
+}
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends Bindings {}
+  }
+}
+
+const secret = z.string().min(16);
+const VarsSchema = z
+  .object({
+    ENVIRONMENT: z.string().default("development"),
+    DATABASE_URL: z.string().url(),
+    TENANT_PROVIDER: z.enum(["local", "neon"]),
+    JWT_SECRET: secret,
+    ENCRYPTION_KEY: secret,
+    SIGNING_KEY: secret,
+  })
+  .superRefine((v, ctx) => {
+    if (v.ENVIRONMENT !== "production") return;
+    for (const k of ["JWT_SECRET", "ENCRYPTION_KEY", "SIGNING_KEY"] as const) {
+      if (v[k].startsWith("dev-")) ctx.addIssue({ code: "custom", path: [k], message: "development value in production" });
+    }
+  });
+
+const checked = new WeakSet<object>();
+/** Validates vars/secrets once per env object; a misconfigured deployment fails loudly, not subtly. */
+export function checkEnv(env: Bindings): void {
+  if (checked.has(env)) return;
+  const r = VarsSchema.safeParse(env);
+  if (!r.success) {
+    throw new Error(`Invalid configuration: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  checked.add(env);
+}

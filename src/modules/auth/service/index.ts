@@ -1,0 +1,7 @@
+export * from "./activation";
+export * from "./external";
+export * from "./password-reset";
+export * from "./profile";
+export * from "./sessions";
+export * from "./signup";
+export * from "./tokens";

@@ -1,0 +1,45 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../../platform/db";
+import type { Role } from "../../platform/identity/tables";
+import { members } from "./tables";
+
+export interface NewMember {
+  userId: string;
+  email: string;
+  fullName: string | null;
+  role: Role;
+}
+
+/** Creates (or re-activates) the member record of a user in a workspace's database. */
+export async function upsertMember(db: Db, m: NewMember) {
+  const [row] = await db
+    .insert(members)
+    .values({ userId: m.userId, email: m.email, fullName: m.fullName, displayName: m.fullName, role: m.role })
+    .onConflictDoUpdate({ target: members.userId, set: { role: m.role, isActive: true, email: m.email } })
+    .returning();
+  return row;
+}
+
+export async function findMemberByUser(db: Db, userId: string) {
+  const [row] = await db.select().from(members).where(eq(members.userId, userId)).limit(1);
+  return row;
+}
+
+/** Keeps the tenant's copy of profile fields in step with the control database's user. */
+export async function syncMemberProfile(
+  db: Db,
+  userId: string,
+  p: Partial<{ email: string; fullName: string | null; avatarUrl: string | null; title: string | null; role: Role }>,
+) {
+  const set: Partial<typeof members.$inferInsert> = {};
+  if (p.email !== undefined) set.email = p.email;
+  if (p.fullName !== undefined) {
+    set.fullName = p.fullName;
+    set.displayName = p.fullName;
+  }
+  if (p.avatarUrl !== undefined) set.avatarUrl = p.avatarUrl;
+  if (p.title !== undefined) set.title = p.title;
+  if (p.role !== undefined) set.role = p.role;
+  if (Object.keys(set).length === 0) return;
+  await db.update(members).set(set).where(eq(members.userId, userId));
+}

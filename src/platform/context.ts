@@ -1,0 +1,77 @@
+import type { Bindings } from "../env";
+import { Connections, type Db } from "./db";
+import { ServiceError } from "./errors";
+import type { Role } from "./identity/tables";
+
+/** Who is acting. Services check permissions against this, never against HTTP details. */
+export type Actor =
+  | { kind: "user"; userId: string; email: string; impersonatorId?: string }
+  | { kind: "api_key"; keyId: string; userId: string | null; scopes: string[] }
+  | { kind: "system"; name: string }
+  | { kind: "anonymous" };
+
+/** The workspace a request acts in, resolved by the tenant middleware. */
+export interface WorkspaceScope {
+  id: string;
+  role: Role;
+  /** workspace_members.id in the control database. */
+  membershipId: string;
+}
+
+export interface ServiceContext {
+  readonly env: Bindings;
+  readonly requestId: string;
+  actor: Actor;
+  workspace: WorkspaceScope | undefined;
+  /** Control database (lazily connected, closed at the end of the invocation). */
+  readonly control: Db;
+  /** The workspace's own database; throws when no workspace was resolved. */
+  readonly db: Db;
+  readonly connections: Connections;
+  /** Keep work alive after the response (ExecutionContext.waitUntil or a DO's equivalent). */
+  waitUntil(p: Promise<unknown>): void;
+  /** Binds the tenant database; called by tenant resolution. */
+  bindTenant(scope: WorkspaceScope, connectionString: string): void;
+}
+
+export interface CreateContextInput {
+  env: Bindings;
+  requestId: string;
+  actor?: Actor;
+  waitUntil: (p: Promise<unknown>) => void;
+}
+
+/** The one composition root: middleware, queue consumers, cron and Durable Objects all use it. */
+export function createContext(input: CreateContextInput): ServiceContext {
+  const connections = new Connections(input.env.DB_WS_PROXY);
+  let control: Db | undefined;
+  let tenant: Db | undefined;
+  return {
+    env: input.env,
+    requestId: input.requestId,
+    actor: input.actor ?? { kind: "anonymous" },
+    workspace: undefined,
+    connections,
+    waitUntil: input.waitUntil,
+    get control() {
+      control ??= connections.open(input.env.DATABASE_URL);
+      return control;
+    },
+    get db() {
+      if (!tenant) throw new ServiceError("bad_request", "This endpoint needs a workspace (X-Workspace-Id header)");
+      return tenant;
+    },
+    bindTenant(scope, connectionString) {
+      this.workspace = scope;
+      tenant = connections.open(connectionString);
+    },
+  };
+}
+
+/** The acting user's id, or an error for actors that are not users. */
+export function actorUserId(ctx: ServiceContext): string {
+  const a = ctx.actor;
+  if (a.kind === "user") return a.userId;
+  if (a.kind === "api_key" && a.userId) return a.userId;
+  throw new ServiceError("unauthorized", "Not authenticated");
+}

@@ -1,0 +1,100 @@
+import { eq } from "drizzle-orm";
+import type { JobUpdate } from "../../../durable-objects/job-progress";
+import type { ServiceContext } from "../context";
+import { ServiceError } from "../errors";
+import { isUuid } from "../ids";
+import { relayRoomAsSse } from "../sse";
+import { type JobStatus, jobs } from "./tables";
+
+export type { JobUpdate };
+
+function stub(ctx: ServiceContext, jobId: string) {
+  return ctx.env.JOB_PROGRESS.get(ctx.env.JOB_PROGRESS.idFromName(jobId));
+}
+
+/**
+ * Job ids double as bearer secrets for unauthenticated progress streams (signup), so they are
+ * random UUIDv4 (122 random bits), not time-ordered UUIDv7.
+ */
+export async function createJob(
+  ctx: ServiceContext,
+  input: { kind: string; userId?: string | null; workspaceId?: string | null },
+): Promise<string> {
+  const id = crypto.randomUUID();
+  await ctx.control.insert(jobs).values({
+    id,
+    kind: input.kind,
+    status: "QUEUED",
+    userId: input.userId ?? null,
+    workspaceId: input.workspaceId ?? null,
+  });
+  return id;
+}
+
+export async function getJob(ctx: ServiceContext, jobId: string, kind?: string) {
+  if (!isUuid(jobId)) throw new ServiceError("not_found", "Job not found");
+  const [row] = await ctx.control.select().from(jobs).where(eq(jobs.id, jobId)).limit(1);
+  if (!row || (kind && row.kind !== kind)) throw new ServiceError("not_found", "Job not found");
+  return row;
+}
+
+/**
+ * Reports a job's progress: the control-database row (durable, no secrets) and the job's
+ * JobProgress Durable Object (live stream; `secret` fields such as tokens go only there).
+ */
+export class JobReporter {
+  constructor(
+    private readonly ctx: ServiceContext,
+    readonly jobId: string,
+  ) {}
+
+  async update(u: {
+    status: JobStatus;
+    progress: number;
+    step: string | null;
+    message: string;
+    result?: Record<string, unknown>;
+    secret?: Record<string, unknown>;
+    error?: string;
+  }): Promise<void> {
+    const terminal = u.status === "COMPLETED" || u.status === "FAILED";
+    const now = new Date();
+    await this.ctx.control
+      .update(jobs)
+      .set({
+        status: u.status,
+        progress: u.progress,
+        currentStep: u.step,
+        message: u.message,
+        errorMessage: u.error ?? null,
+        ...(u.result ? { result: u.result } : {}),
+        ...(u.status === "RUNNING" && u.progress === 0 ? { startedAt: now } : {}),
+        ...(terminal ? { finishedAt: now } : {}),
+      })
+      .where(eq(jobs.id, this.jobId));
+    const update: JobUpdate = {
+      job_id: this.jobId,
+      status: u.status,
+      progress: u.progress,
+      current_step: u.step,
+      result: { message: u.message, ...(u.result ?? {}), ...(u.secret ?? {}) },
+      error_message: u.error ?? null,
+    };
+    await stub(this.ctx, this.jobId).update(update);
+  }
+}
+
+const isTerminal = (data: unknown) => {
+  const s = (data as { status?: string } | null)?.status;
+  return s === "COMPLETED" || s === "FAILED";
+};
+
+/** SSE stream of a job's progress; ends after COMPLETED or FAILED. */
+export function streamJob(ctx: ServiceContext, jobId: string, since: number, signal?: AbortSignal): Promise<Response> {
+  return relayRoomAsSse(stub(ctx, jobId), {
+    since,
+    requestId: ctx.requestId,
+    ...(signal ? { signal } : {}),
+    isTerminal: (e) => isTerminal(e.data),
+  });
+}

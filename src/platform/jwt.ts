@@ -1,0 +1,81 @@
+import { errors, jwtVerify, SignJWT } from "jose";
+import { ServiceError } from "./errors";
+import { uuidv7 } from "./ids";
+
+/** HS256 only: the verifier pins the algorithm so `alg: none` or key confusion cannot pass. */
+const ALG = "HS256";
+const ISSUER = "atrium";
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+export const IMPERSONATION_TTL_SECONDS = 15 * 60;
+
+type TokenType = "access" | "impersonation";
+const AUDIENCE: Record<TokenType, string> = { access: "atrium-api", impersonation: "atrium-impersonation" };
+
+export interface AccessClaims {
+  sub: string;
+  email: string;
+  /** Set when a staff member acts as this user. */
+  imp?: string;
+}
+
+const keys = new Map<string, Uint8Array>();
+function key(secret: string): Uint8Array {
+  let k = keys.get(secret);
+  if (!k) {
+    k = new TextEncoder().encode(secret);
+    keys.set(secret, k);
+  }
+  return k;
+}
+
+async function sign(secret: string, type: TokenType, claims: Record<string, unknown>, sub: string, ttl: number) {
+  return new SignJWT({ ...claims, type })
+    .setProtectedHeader({ alg: ALG, typ: "JWT" })
+    .setSubject(sub)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE[type])
+    .setJti(uuidv7())
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ttl)
+    .sign(key(secret));
+}
+
+async function verify(secret: string, type: TokenType, token: string) {
+  try {
+    const { payload } = await jwtVerify(token, key(secret), {
+      algorithms: [ALG],
+      issuer: ISSUER,
+      audience: AUDIENCE[type],
+      requiredClaims: ["sub", "exp", "iat"],
+    });
+    if (payload.type !== type) throw new ServiceError("invalid_token", "Invalid token type");
+    return payload;
+  } catch (e) {
+    if (e instanceof ServiceError) throw e;
+    if (e instanceof errors.JWTExpired) throw new ServiceError("token_expired", "Token has expired");
+    throw new ServiceError("invalid_token", "Invalid token");
+  }
+}
+
+export function signAccessToken(secret: string, c: AccessClaims, ttl = ACCESS_TOKEN_TTL_SECONDS): Promise<string> {
+  const claims: Record<string, unknown> = { email: c.email };
+  if (c.imp) claims.imp = c.imp;
+  return sign(secret, "access", claims, c.sub, ttl);
+}
+
+export async function verifyAccessToken(secret: string, token: string): Promise<AccessClaims> {
+  const p = await verify(secret, "access", token);
+  const out: AccessClaims = { sub: String(p.sub), email: String(p.email ?? "") };
+  if (typeof p.imp === "string") out.imp = p.imp;
+  return out;
+}
+
+/** Minted by staff tooling (admin issue); exchanged once by the frontend for a session. */
+export function signImpersonationToken(secret: string, userId: string, impersonatorId: string, ttl = IMPERSONATION_TTL_SECONDS) {
+  return sign(secret, "impersonation", { imp: impersonatorId }, userId, ttl);
+}
+
+export async function verifyImpersonationToken(secret: string, token: string) {
+  const p = await verify(secret, "impersonation", token);
+  return { userId: String(p.sub), impersonatorId: typeof p.imp === "string" ? p.imp : undefined, jti: String(p.jti ?? "") };
+}

@@ -1,0 +1,50 @@
+import type { MiddlewareHandler } from "hono";
+import { createContext } from "../context";
+import type { AppEnv } from "../hono";
+import { uuidv7 } from "../ids";
+
+const INCOMING_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * Request id (kept from a trusted-looking `x-request-id`, else a new UUIDv7), the service
+ * context, one JSON log line per request, and closing the invocation's DB pools afterwards.
+ */
+export function requestContext(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = Date.now();
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : uuidv7();
+    c.set("requestId", requestId);
+    const waitUntil = (p: Promise<unknown>) => {
+      try {
+        c.executionCtx.waitUntil(p);
+      } catch {
+        // No ExecutionContext (direct app.request in unit code): let it run unawaited.
+        p.catch(() => {});
+      }
+    };
+    const ctx = createContext({ env: c.env, requestId, waitUntil });
+    c.set("ctx", ctx);
+    try {
+      await next();
+    } finally {
+      c.header("x-request-id", requestId);
+      // Streams (SSE) keep their own connections; the request's pools close once it is done.
+      waitUntil(ctx.connections.close());
+      const a = ctx.actor;
+      console.log(
+        JSON.stringify({
+          level: c.res.status >= 500 ? "error" : "info",
+          msg: "request",
+          request_id: requestId,
+          method: c.req.method,
+          path: c.req.path,
+          status: c.res.status,
+          duration_ms: Date.now() - started,
+          user_id: a.kind === "user" ? a.userId : undefined,
+          workspace_id: ctx.workspace?.id,
+        }),
+      );
+    }
+  };
+}

@@ -1,0 +1,47 @@
+import { Client } from "@neondatabase/serverless";
+import { tenantMigrations } from "../../../migrations/tenant";
+import type { Bindings } from "../../env";
+import { configureDriver, type Db } from "../db";
+import { migrate } from "../db/migrator";
+
+/** A workspace's own database, as the registry records it. */
+export interface TenantDatabase {
+  provider: "local" | "neon";
+  databaseName: string;
+  connectionString: string;
+  neonProjectId?: string;
+  neonBranchId?: string;
+}
+
+/**
+ * Makes and removes workspace databases. Both implementations clone a template that is kept
+ * at the latest tenant migration: locally `CREATE DATABASE … TEMPLATE`, on Neon a branch of
+ * the template branch.
+ */
+export interface TenantProvisioner {
+  create(workspaceId: string): Promise<TenantDatabase>;
+  destroy(db: Pick<TenantDatabase, "databaseName" | "neonProjectId" | "neonBranchId">): Promise<void>;
+}
+
+export const tenantDatabaseName = (workspaceId: string) => `ws_${workspaceId.replace(/-/g, "")}`;
+
+/** Applies any tenant migrations the clone lacks (none when the template is current). */
+export async function migrateTenant(env: Bindings, connectionString: string): Promise<string[]> {
+  configureDriver(env.DB_WS_PROXY);
+  const client = new Client(connectionString);
+  await client.connect();
+  try {
+    return await migrate(client, tenantMigrations);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createProvisioner(env: Bindings, control: Db): Promise<TenantProvisioner> {
+  if (env.TENANT_PROVIDER === "neon") {
+    const { NeonProvisioner } = await import("./neon");
+    return new NeonProvisioner(env, control);
+  }
+  const { LocalProvisioner } = await import("./local");
+  return new LocalProvisioner(env, control);
+}

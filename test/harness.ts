@@ -1,0 +1,142 @@
+// Test helpers that run inside workerd: requests go through the real Worker (exports.default).
+import { env, exports } from "cloudflare:workers";
+import { desc, eq } from "drizzle-orm";
+import { Connections, type Db } from "../src/platform/db";
+import { emailOutbox } from "../src/platform/email/tables";
+
+export { env };
+
+const worker = (exports as unknown as { default: { fetch(r: Request): Promise<Response> } }).default;
+
+export interface CallOptions {
+  body?: unknown;
+  token?: string | undefined;
+  workspace?: string | undefined;
+  headers?: Record<string, string>;
+  raw?: BodyInit;
+}
+
+export interface CallResult<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+  response: Response;
+}
+
+export async function raw(path: string, init: RequestInit = {}): Promise<Response> {
+  return worker.fetch(new Request(`http://atrium.test${path}`, init));
+}
+
+/** One JSON request through the real app. */
+export async function call<T = any>(method: string, path: string, o: CallOptions = {}): Promise<CallResult<T>> {
+  const headers: Record<string, string> = { ...(o.headers ?? {}) };
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  if (o.workspace) headers["x-workspace-id"] = o.workspace;
+  let body: BodyInit | undefined = o.raw;
+  if (o.body !== undefined) {
+    headers["content-type"] ??= "application/json";
+    body = JSON.stringify(o.body);
+  }
+  const response = await raw(path, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await response.clone().text();
+  let parsed: unknown = text;
+  if ((response.headers.get("content-type") ?? "").includes("json") && text) parsed = JSON.parse(text);
+  return { status: response.status, body: parsed as T, headers: response.headers, response };
+}
+
+let seq = 0;
+export function uniqueEmail(prefix = "user"): string {
+  return `${prefix}.${Date.now().toString(36)}.${(seq++).toString(36)}.${Math.random().toString(36).slice(2, 7)}@example.com`;
+}
+
+export interface SignedUp {
+  email: string;
+  password: string;
+  token: string;
+  refreshToken: string;
+  userId: string;
+  workspaceId: string;
+  body: any;
+}
+
+/** Signs up a fresh user with their own workspace (and database). */
+export async function signup(overrides: Record<string, unknown> = {}): Promise<SignedUp> {
+  const email = (overrides.email as string) ?? uniqueEmail();
+  const password = (overrides.password as string) ?? "correct horse battery";
+  const r = await call("POST", "/api/v1/auth/signup", {
+    body: { email, password, full_name: "Ada Lovelace", company_name: "Analytical Engines", ...overrides },
+  });
+  if (r.status !== 201) throw new Error(`signup failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return {
+    email,
+    password,
+    token: r.body.access_token,
+    refreshToken: r.body.refresh_token,
+    userId: r.body.user.id,
+    workspaceId: r.body.workspace.id,
+    body: r.body,
+  };
+}
+
+/** A direct connection for looking at what the app wrote (outbox, registry, tenant DBs). */
+export async function withDb<T>(url: string, f: (db: Db) => Promise<T>): Promise<T> {
+  const conns = new Connections(env.DB_WS_PROXY);
+  try {
+    return await f(conns.open(url));
+  } finally {
+    await conns.close();
+  }
+}
+
+export const withControl = <T>(f: (db: Db) => Promise<T>) => withDb(env.DATABASE_URL, f);
+
+export function databaseUrl(name: string): string {
+  const u = new URL(env.DATABASE_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** The newest email sent to `to` (optionally of one template). */
+export async function lastEmail(to: string, template?: string) {
+  return withControl(async (db) => {
+    const rows = await db
+      .select()
+      .from(emailOutbox)
+      .where(eq(emailOutbox.toAddress, to.toLowerCase()))
+      .orderBy(desc(emailOutbox.createdAt))
+      .limit(20);
+    return rows.find((r) => !template || r.template === template);
+  });
+}
+
+/** Reads an SSE response to its end (or until `until` accepts an event). */
+export async function readSse(res: Response, until?: (e: { id?: string; event?: string; data: any }) => boolean) {
+  const events: { id?: string; event?: string; data: any }[] = [];
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const dec = new TextDecoder();
+  let buf = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buf += dec.decode(value, { stream: true });
+    let i = buf.indexOf("\n\n");
+    while (i >= 0) {
+      const block = buf.slice(0, i);
+      buf = buf.slice(i + 2);
+      i = buf.indexOf("\n\n");
+      const e: { id?: string; event?: string; data: any } = { data: undefined };
+      for (const line of block.split("\n")) {
+        if (line.startsWith("id: ")) e.id = line.slice(4);
+        else if (line.startsWith("event: ")) e.event = line.slice(7);
+        else if (line.startsWith("data: ")) e.data = JSON.parse(line.slice(6));
+      }
+      if (e.data === undefined) continue;
+      events.push(e);
+      if (until?.(e)) {
+        await reader.cancel();
+        return events;
+      }
+    }
+  }
+  return events;
+}
