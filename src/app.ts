@@ -1,5 +1,6 @@
 import { cors } from "hono/cors";
 import { authRouter } from "./modules/auth";
+import { membersRouter } from "./modules/members";
 import { systemRouter } from "./modules/system";
 import { workspacesRouter } from "./modules/workspaces";
 import { docsHtml } from "./platform/docs";
@@ -27,6 +28,7 @@ export function createApp() {
   app.route("/", systemRouter);
   app.route("/", authRouter);
   app.route("/", workspacesRouter);
+  app.route("/", membersRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { isoDate } from "../../platform/openapi";
+import { MemberSchema } from "../members/schemas";
 import { RoleSchema, WorkspaceSchema } from "../workspaces/schemas";
 
 const email = z
@@ -94,24 +95,6 @@ export const LogoutRequest = z
     all_sessions: z.boolean().default(false).openapi({ description: "Revoke every session of the user" }),
   })
   .openapi("LogoutRequest");
-
-export const MemberSchema = z
-  .object({
-    id: z.uuid(),
-    user_id: z.uuid(),
-    email: z.string(),
-    full_name: z.string().nullable(),
-    display_name: z.string().nullable(),
-    avatar_url: z.string().nullable(),
-    title: z.string().nullable(),
-    role: RoleSchema,
-    is_active: z.boolean(),
-    tours: z.record(z.string(), z.boolean()),
-    onboarding_completed: z.boolean(),
-    created_at: isoDate,
-    updated_at: isoDate,
-  })
-  .openapi("Member");
 
 export const MeSchema = UserSchema.extend({
   workspace_id: z.uuid().nullable().openapi({ description: "The requested workspace, else the default one" }),

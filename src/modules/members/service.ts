@@ -1,6 +1,9 @@
 import { eq } from "drizzle-orm";
+import { actorUserId, type ServiceContext } from "../../platform/context";
 import type { Db } from "../../platform/db";
+import { ServiceError } from "../../platform/errors";
 import type { Role } from "../../platform/identity/tables";
+import { toMember } from "./internal";
 import { members } from "./tables";
 
 export interface NewMember {
@@ -42,4 +45,12 @@ export async function syncMemberProfile(
   if (p.role !== undefined) set.role = p.role;
   if (Object.keys(set).length === 0) return;
   await db.update(members).set(set).where(eq(members.userId, userId));
+}
+
+/** The caller's member record in the bound workspace (GET /members/me). */
+export async function getMyMember(ctx: ServiceContext) {
+  const m = await findMemberByUser(ctx.db, actorUserId(ctx));
+  // Membership is checked in the control DB; a missing tenant record means provisioning broke.
+  if (!m) throw new ServiceError("not_found", "Member not found");
+  return toMember(m);
 }

@@ -57,20 +57,12 @@ export async function createWorkspace({
     await ctx.control
       .insert(workspaceMembers)
       .values({ workspaceId: ws.id, userId: owner.id, role: "owner", status: "active", joinedAt: new Date() });
-    const tenant = await provisionTenantDatabase(ctx, ws.id, progress);
-    await progress?.("creating_member", 80, "Adding you to the workspace");
-    // A separate, short-lived connection set: the tenant is not the request's bound workspace.
-    const conns = new Connections(ctx.env.DB_WS_PROXY);
-    try {
-      await upsertMember(conns.open(tenant.connectionString), {
-        userId: owner.id,
-        email: owner.email,
-        fullName: owner.fullName,
-        role: "owner",
-      });
-    } finally {
-      await conns.close();
-    }
+    await provisionTenantDatabase(ctx, ws.id, {
+      progress,
+      seed: async (tenant) => {
+        await upsertMember(tenant, { userId: owner.id, email: owner.email, fullName: owner.fullName, role: "owner" });
+      },
+    });
     const [active] = await ctx.control.update(workspaces).set({ status: "active" }).where(eq(workspaces.id, ws.id)).returning();
     return toWorkspace(active ?? ws, "owner");
   } catch (e) {

@@ -15,6 +15,9 @@ export function configureDriver(wsProxy: string | undefined): void {
   neonConfig.useSecureWebSocket = false;
   neonConfig.pipelineConnect = false;
   neonConfig.pipelineTLS = false;
+  // Coalesced writes are flushed on a timer, after end() has already closed the WebSocket, so
+  // the Terminate message is lost and the proxy sees a broken socket. Locally, close cleanly.
+  neonConfig.coalesceWrites = false;
   proxyConfigured = wsProxy;
 }
 
@@ -24,19 +27,31 @@ export function configureDriver(wsProxy: string | undefined): void {
  */
 export class Connections {
   private readonly pools: Pool[] = [];
+  private closing = false;
 
   constructor(private readonly wsProxy: string | undefined) {}
 
   open(connectionString: string): Db {
     configureDriver(this.wsProxy);
-    const pool = new Pool({ connectionString, max: 5 });
-    // A dropped socket must not crash the isolate; the query that used it reports the error.
-    pool.on("error", (err: unknown) => console.error(JSON.stringify({ level: "error", msg: "pg pool error", error: String(err) })));
+    const pool = new Pool({ connectionString, max: 1 });
+    // One connection per pool: a request's queries are short and mostly sequential, and every
+    // extra WebSocket connection costs a handshake and counts against the runtime's limit.
+    // Errors on idle sockets must not crash the isolate. The runtime may cancel an idle socket
+    // when an invocation waits on too many connections; after close() such errors are expected.
+    const report = (err: unknown) => {
+      if (this.closing) return;
+      const message = (err as { message?: string })?.message ?? String(err);
+      // pg-pool drops the broken client and connects again on the next query.
+      console.warn(JSON.stringify({ level: "warn", msg: "pg idle connection lost", error: message }));
+    };
+    pool.on("error", report);
+    pool.on("connect", (client: { on(event: "error", f: (e: unknown) => void): void }) => client.on("error", report));
     this.pools.push(pool);
     return drizzle({ client: pool });
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     const pools = this.pools.splice(0);
     await Promise.allSettled(pools.map((p) => p.end()));
   }

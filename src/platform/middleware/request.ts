@@ -29,8 +29,9 @@ export function requestContext(): MiddlewareHandler<AppEnv> {
       await next();
     } finally {
       c.header("x-request-id", requestId);
-      // Streams (SSE) keep their own connections; the request's pools close once it is done.
-      waitUntil(ctx.connections.close());
+      // Close the request's pools before the response leaves: a socket still open when the
+      // request's I/O context ends is cut ("Network connection lost"). Streams (SSE) hold no pool.
+      await ctx.connections.close();
       const a = ctx.actor;
       console.log(
         JSON.stringify({

@@ -1,4 +1,5 @@
 import { Client } from "@neondatabase/serverless";
+import { drizzle } from "drizzle-orm/neon-serverless";
 import { tenantMigrations } from "../../../migrations/tenant";
 import type { Bindings } from "../../env";
 import { configureDriver, type Db } from "../db";
@@ -25,13 +26,20 @@ export interface TenantProvisioner {
 
 export const tenantDatabaseName = (workspaceId: string) => `ws_${workspaceId.replace(/-/g, "")}`;
 
-/** Applies any tenant migrations the clone lacks (none when the template is current). */
-export async function migrateTenant(env: Bindings, connectionString: string): Promise<string[]> {
+/**
+ * Applies any tenant migrations the clone lacks (none when the template is current), then runs
+ * `then` over the same connection (e.g. to create the owner's member record).
+ */
+export async function migrateTenant(env: Bindings, connectionString: string, then?: (db: Db) => Promise<void>): Promise<string[]> {
   configureDriver(env.DB_WS_PROXY);
   const client = new Client(connectionString);
+  // Errors after a query settled (a cut idle socket) must not become uncaught exceptions.
+  client.on("error", (e) => console.warn(JSON.stringify({ level: "warn", msg: "tenant migration connection error", error: String(e) })));
   await client.connect();
   try {
-    return await migrate(client, tenantMigrations);
+    const applied = await migrate(client, tenantMigrations);
+    if (then) await then(drizzle({ client }));
+    return applied;
   } finally {
     await client.end();
   }

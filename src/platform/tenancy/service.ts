@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { tenantMigrations } from "../../../migrations/tenant";
 import type { ServiceContext } from "../context";
 import { encryptSecret } from "../crypto";
+import type { Db } from "../db";
 import { latestMigration } from "../db/migrator";
 import { tenantDatabases } from "../identity/tables";
 import { createProvisioner, migrateTenant, type TenantDatabase } from "./provisioner";
@@ -10,16 +11,26 @@ export type ProgressFn = (step: string, progress: number, message: string) => Pr
 
 /**
  * Creates the workspace's database (template clone), brings it to the latest tenant schema,
- * and records it in the registry with the connection string encrypted. On failure nothing is
- * left behind: the database is dropped again.
+ * runs `seed` in it (member record, defaults) over the same connection, and records it in the
+ * registry with the connection string encrypted. On failure the database is dropped again.
  */
-export async function provisionTenantDatabase(ctx: ServiceContext, workspaceId: string, progress?: ProgressFn): Promise<TenantDatabase> {
+export async function provisionTenantDatabase(
+  ctx: ServiceContext,
+  workspaceId: string,
+  opts: { progress?: ProgressFn | undefined; seed?: (db: Db) => Promise<void> } = {},
+): Promise<TenantDatabase> {
+  const { progress } = opts;
   const provisioner = await createProvisioner(ctx.env, ctx.control);
   await progress?.("provisioning_database", 35, "Creating the workspace database");
   const db = await provisioner.create(workspaceId);
   try {
     await progress?.("running_migrations", 60, "Bringing the database schema up to date");
-    await migrateTenant(ctx.env, db.connectionString);
+    await migrateTenant(ctx.env, db.connectionString, async (tenant) => {
+      if (opts.seed) {
+        await progress?.("creating_member", 80, "Adding you to the workspace");
+        await opts.seed(tenant);
+      }
+    });
     await ctx.control.insert(tenantDatabases).values({
       workspaceId,
       provider: db.provider,

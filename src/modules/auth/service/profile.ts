@@ -1,22 +1,31 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { actorUserId, type ServiceContext } from "../../../platform/context";
 import { isUniqueViolation } from "../../../platform/db";
 import { ServiceError } from "../../../platform/errors";
 import { isAdmin, ROLE_RANK } from "../../../platform/identity/roles";
-import { type Role, users, workspaceMembers } from "../../../platform/identity/tables";
+import { type Role, users, workspaceMembers, workspaces } from "../../../platform/identity/tables";
 import { uuidv7 } from "../../../platform/ids";
 import { resolveWorkspace } from "../../../platform/tenancy/resolve";
 import { toMember } from "../../members/internal";
 import { findMemberByUser, syncMemberProfile } from "../../members/service";
-import { listMyWorkspaces } from "../../workspaces/service";
+import { toWorkspace } from "../../workspaces/internal";
 import { getUserOrThrow, toUser, type UserRow } from "../internal";
 import type { UpdateMeRequest, UpdateUserRequest } from "../schemas";
 
 export async function getMe(ctx: ServiceContext, input: { workspace_id?: string | undefined }) {
   const userId = actorUserId(ctx);
-  const [user, workspaces] = await Promise.all([getUserOrThrow(ctx.control, userId), listMyWorkspaces(ctx, userId)]);
-  if (!user.isActive) throw new ServiceError("unauthorized", "This account is disabled");
+  // One round trip (one pooled connection) for the user and their workspaces: /me is hot.
+  const rows = await ctx.control
+    .select({ u: users, w: workspaces, role: workspaceMembers.role })
+    .from(users)
+    .leftJoin(workspaceMembers, and(eq(workspaceMembers.userId, users.id), eq(workspaceMembers.status, "active")))
+    .leftJoin(workspaces, eq(workspaces.id, workspaceMembers.workspaceId))
+    .where(eq(users.id, userId))
+    .orderBy(asc(workspaceMembers.createdAt));
+  const user = rows[0]?.u;
+  if (!user?.isActive) throw new ServiceError("unauthorized", "This account is disabled");
+  const mine = rows.flatMap((r) => (r.w && r.role ? [toWorkspace(r.w, r.role)] : []));
   let member = null;
   if (input.workspace_id) {
     // Not a member (or no such workspace): 404, the same as any foreign object.
@@ -27,8 +36,8 @@ export async function getMe(ctx: ServiceContext, input: { workspace_id?: string 
   const a = ctx.actor;
   return {
     ...toUser(user),
-    workspace_id: input.workspace_id ?? workspaces[0]?.id ?? null,
-    workspaces,
+    workspace_id: input.workspace_id ?? mine[0]?.id ?? null,
+    workspaces: mine,
     member,
     impersonated_by: a.kind === "user" ? (a.impersonatorId ?? null) : null,
   };

@@ -1,0 +1,129 @@
+// `npm run dev`: the whole local stack in one command, no account and no Docker.
+//   embedded PostgreSQL (.data/postgres) → WebSocket proxy → migrations (control DB and tenant
+//   template) → local OpenAI-compatible model server → `wrangler dev`.
+// With DATABASE_URL set, that database is used instead of the embedded one (a Neon URL also
+// switches tenancy to Neon branches; set NEON_API_KEY, NEON_PROJECT_ID, NEON_TEMPLATE_BRANCH_ID).
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+import { migrate } from "../src/platform/db/migrator.ts";
+import { startAiServer } from "./ai-server.ts";
+import { readMigrations } from "./migrations.ts";
+import { CONTROL_DB, migrateDatabase, ROOT, startStack, TEMPLATE_DB } from "./stack.ts";
+import { startWsProxy } from "./ws-proxy.ts";
+
+const PORT = Number(process.env.PORT ?? 8787);
+const PG_PORT = Number(process.env.PG_PORT ?? 54329);
+const PROXY_PORT = Number(process.env.DB_PROXY_PORT ?? 54330);
+const AI_PORT = Number(process.env.AI_PORT ?? 54331);
+
+const log = (msg: string) => console.log(`\x1b[36m[atrium]\x1b[0m ${msg}`);
+const cleanups: (() => Promise<void>)[] = [];
+let wrangler: ChildProcess | undefined;
+let stopping = false;
+
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  log("stopping…");
+  if (wrangler && wrangler.exitCode === null) {
+    wrangler.kill("SIGINT");
+    await new Promise((r) => {
+      const t = setTimeout(() => {
+        wrangler?.kill("SIGKILL");
+        r(null);
+      }, 5000);
+      wrangler?.once("exit", () => {
+        clearTimeout(t);
+        r(null);
+      });
+    });
+  }
+  for (const c of cleanups.reverse()) await c().catch((e) => console.error(e));
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+
+async function migrateExternal(url: string) {
+  // An existing server: migrate its database as the control DB and keep a template beside it.
+  const control = new pg.Client({ connectionString: url });
+  await control.connect();
+  try {
+    await migrate(control, readMigrations(ROOT, "control"));
+  } finally {
+    await control.end();
+  }
+  const u = new URL(url);
+  if (u.hostname.endsWith(".neon.tech")) return; // Neon: the tenant-template branch is migrated by its own job.
+  const port = Number(u.port || 5432);
+  if (u.hostname === "127.0.0.1" || u.hostname === "localhost") await migrateDatabase(port, TEMPLATE_DB, "tenant");
+}
+
+async function main() {
+  const vars: Record<string, string> = {};
+  const external = process.env.DATABASE_URL;
+  if (external) {
+    const u = new URL(external);
+    const neon = u.hostname.endsWith(".neon.tech");
+    log(`using DATABASE_URL (${u.hostname})`);
+    await migrateExternal(external);
+    vars.DATABASE_URL = external;
+    if (neon) {
+      vars.TENANT_PROVIDER = "neon";
+      for (const k of ["NEON_API_KEY", "NEON_PROJECT_ID", "NEON_TEMPLATE_BRANCH_ID"]) {
+        const v = process.env[k];
+        if (!v) throw new Error(`${k} is required with a Neon DATABASE_URL`);
+        vars[k] = v;
+      }
+    } else {
+      const proxy = await startWsProxy(PROXY_PORT, [u.hostname]);
+      cleanups.push(proxy.close);
+      vars.DB_WS_PROXY = `127.0.0.1:${proxy.port}`;
+    }
+  } else {
+    mkdirSync(join(ROOT, ".data"), { recursive: true });
+    const stack = await startStack({
+      dataDir: join(ROOT, ".data", "postgres"),
+      pgPort: PG_PORT,
+      proxyPort: PROXY_PORT,
+      persistent: true,
+      log,
+    });
+    cleanups.push(stack.stop);
+    vars.DATABASE_URL = stack.controlUrl;
+    vars.DB_WS_PROXY = `127.0.0.1:${stack.proxyPort}`;
+    log(`control database ${CONTROL_DB}, tenant template ${TEMPLATE_DB} (data in .data/postgres)`);
+  }
+  const ai = await startAiServer(AI_PORT);
+  cleanups.push(ai.close);
+  vars.OPENAI_BASE_URL = `http://127.0.0.1:${ai.port}/v1`;
+  vars.API_URL = `http://127.0.0.1:${PORT}`;
+  log(`local model server on http://127.0.0.1:${ai.port}/v1 (development model, deterministic)`);
+
+  const args = ["wrangler", "dev", "--port", String(PORT), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"];
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  wrangler = spawn("npx", args, { cwd: ROOT, stdio: ["inherit", "pipe", "inherit"], env: process.env });
+  let announced = false;
+  wrangler.stdout?.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    if (!announced && /Ready on/i.test(chunk.toString())) {
+      announced = true;
+      log(`API   http://127.0.0.1:${PORT}/api/v1  (health: http://127.0.0.1:${PORT}/health)`);
+      log(`Docs  http://127.0.0.1:${PORT}/docs   OpenAPI: http://127.0.0.1:${PORT}/openapi.json`);
+      log("Ctrl-C stops everything.");
+    }
+  });
+  wrangler.on("exit", (code) => {
+    if (!stopping) {
+      log(`wrangler exited (${code})`);
+      void stop(code ?? 1);
+    }
+  });
+}
+
+main().catch(async (e) => {
+  console.error(e);
+  await stop(1);
+});
