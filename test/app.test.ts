@@ -1,5 +1,32 @@
 import { describe, expect, it } from "vitest";
-import { call } from "./harness";
+import { call, raw } from "./harness";
+
+// The Authentication group of the platform seed (../shared/spec/endpoints.tsv), as served.
+const AUTH_ENDPOINTS = [
+  "GET /api/v1/auth/activate/validate",
+  "GET /api/v1/auth/me",
+  "GET /api/v1/auth/signup/jobs/{job_id}/stream",
+  "GET /api/v1/auth/stripe-invite/{invite_code}",
+  "GET /api/v1/auth/{user_id}",
+  "POST /api/v1/auth/activate",
+  "POST /api/v1/auth/activate/resend",
+  "POST /api/v1/auth/clerk/check",
+  "POST /api/v1/auth/impersonation/exchange",
+  "POST /api/v1/auth/login",
+  "POST /api/v1/auth/logout",
+  "POST /api/v1/auth/lookup-invite",
+  "POST /api/v1/auth/me/avatar",
+  "POST /api/v1/auth/refresh",
+  "POST /api/v1/auth/register",
+  "POST /api/v1/auth/request-password-reset",
+  "POST /api/v1/auth/reset-password",
+  "POST /api/v1/auth/signup",
+  "POST /api/v1/auth/signup/stripe-invite",
+  "POST /api/v1/auth/signup/stripe-invite/async",
+  "POST /api/v1/auth/{user_id}/avatar",
+  "PUT /api/v1/auth/me",
+  "PUT /api/v1/auth/{user_id}",
+];
 
 describe("app", () => {
   it("reports health after checking the control database", async () => {
@@ -7,5 +34,58 @@ describe("app", () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: "ok", database: "ok" });
     expect(r.headers.get("x-request-id")).toBeTruthy();
+  });
+
+  it("serves an OpenAPI 3.1 document with every auth endpoint, each listing its errors", async () => {
+    const r = await call("GET", "/openapi.json");
+    expect(r.status).toBe(200);
+    expect(r.body.openapi).toBe("3.1.0");
+    const served = new Set<string>();
+    for (const [path, ops] of Object.entries(r.body.paths as Record<string, Record<string, { responses: object }>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        served.add(`${method.toUpperCase()} ${path}`);
+        if (path.startsWith("/api/")) expect(Object.keys(op.responses), `${method} ${path}`).toContain("422");
+      }
+    }
+    for (const e of AUTH_ENDPOINTS) expect(served, e).toContain(e);
+    expect(r.body.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(r.body.components.schemas.Error).toBeTruthy();
+  });
+
+  it("serves the interactive API reference", async () => {
+    const r = await raw("/docs");
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await r.text()).toContain("/openapi.json");
+  });
+
+  it("answers unknown paths with a JSON 404 and wrong methods with 405 + Allow", async () => {
+    const nf = await call("GET", "/api/v1/nothing-here");
+    expect(nf.status).toBe(404);
+    expect(nf.body).toMatchObject({ code: "not_found", detail: "Not found" });
+    expect(nf.body.request_id).toBe(nf.headers.get("x-request-id"));
+    const na = await call("DELETE", "/api/v1/workspaces");
+    expect(na.status).toBe(405);
+    expect(na.headers.get("allow")).toBe("GET, POST");
+    expect(na.body.code).toBe("method_not_allowed");
+  });
+
+  it("keeps a well-formed incoming request id and answers CORS preflights", async () => {
+    const r = await call("GET", "/health", { headers: { "x-request-id": "client-req-12345" } });
+    expect(r.headers.get("x-request-id")).toBe("client-req-12345");
+    const bad = await call("GET", "/health", { headers: { "x-request-id": "bad id with spaces" } });
+    expect(bad.headers.get("x-request-id")).not.toBe("bad id with spaces");
+    const pre = await raw("/api/v1/auth/login", {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
+  it("rejects a wrong content type for JSON bodies with 415", async () => {
+    const r = await raw("/api/v1/auth/login", { method: "POST", headers: { "content-type": "text/plain" }, body: "email=a" });
+    expect(r.status).toBe(415);
+    expect(await r.json()).toMatchObject({ code: "unsupported_media_type" });
   });
 });

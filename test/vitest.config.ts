@@ -30,6 +30,10 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     globalSetup: ["./test/global-setup.ts"],
     testTimeout: 30_000,
+    // Per-request access logs drown test output. So do idle-socket warnings: every nested
+    // exports.default.fetch of a test shares one I/O context, whose connection limit makes the
+    // runtime cut idle pooled sockets (not seen under wrangler dev, where requests are separate).
+    onConsoleLog: (log) => !(log.includes('"msg":"request"') || log.includes("pg idle connection lost")),
     hookTimeout: 60_000,
     deps: { optimizer: { ssr: { enabled: true, include: ["jose", "@neondatabase/api-client", "axios"] } } },
   },

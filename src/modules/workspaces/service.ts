@@ -1,7 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { actorUserId, type ServiceContext } from "../../platform/context";
 import { randomToken } from "../../platform/crypto";
-import { Connections, isUniqueViolation } from "../../platform/db";
+import { isUniqueViolation } from "../../platform/db";
 import { ServiceError } from "../../platform/errors";
 import { users, workspaceMembers, workspaces } from "../../platform/identity/tables";
 import { isUuid } from "../../platform/ids";
