@@ -14,6 +14,8 @@ export interface Bindings {
   /** host:port of the WebSocket-to-TCP proxy (local Postgres only; unset on Neon). */
   DB_WS_PROXY?: string;
   TENANT_PROVIDER: string;
+  /** Local provider: the migrated database that new workspaces are cloned from. */
+  TENANT_TEMPLATE_DATABASE?: string;
   NEON_API_KEY?: string;
   NEON_API_URL?: string;
   NEON_PROJECT_ID?: string;

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { paymentInvites } from "../src/modules/auth/tables";
 import { members } from "../src/modules/members/tables";
 import { createContext } from "../src/platform/context";
@@ -80,16 +80,8 @@ describe("one database per workspace", () => {
   });
 
   it("leaves nothing behind when provisioning fails", async () => {
-    const s = inject("stack");
-    // A Neon provisioner whose API key the (fake) Neon API rejects.
-    const broken = {
-      ...env,
-      TENANT_PROVIDER: "neon",
-      NEON_API_URL: s.neonUrl,
-      NEON_API_KEY: "wrong-key",
-      NEON_PROJECT_ID: "proj-broken",
-      NEON_TEMPLATE_BRANCH_ID: "br-x",
-    };
+    // The database server refuses the clone: its template does not exist.
+    const broken = { ...env, TENANT_TEMPLATE_DATABASE: "no_such_template" };
     const ctx = createContext({ env: broken, requestId: "test-broken", waitUntil: () => {} });
     const { signup: signupVerb } = await import("../src/modules/auth/service");
     const email = uniqueEmail("broken");
@@ -195,15 +187,8 @@ describe("Stripe payment invites", () => {
   });
 
   it("async signup reports FAILED with a clear message and frees the invite", async () => {
-    const s = inject("stack");
-    const broken = {
-      ...env,
-      TENANT_PROVIDER: "neon",
-      NEON_API_URL: s.neonUrl,
-      NEON_API_KEY: "wrong-key",
-      NEON_PROJECT_ID: "proj-broken",
-      NEON_TEMPLATE_BRANCH_ID: "br-x",
-    };
+    // The database server refuses the clone: its template does not exist.
+    const broken = { ...env, TENANT_TEMPLATE_DATABASE: "no_such_template" };
     const pending: Promise<unknown>[] = [];
     const ctx = createContext({ env: broken, requestId: "test-async-broken", waitUntil: (p) => pending.push(p) });
     const { startSignupWithInvite } = await import("../src/modules/auth/service");

@@ -3,7 +3,7 @@ import type { Bindings } from "../../env";
 import type { Db } from "../db";
 import { type TenantDatabase, type TenantProvisioner, tenantDatabaseName } from "./provisioner";
 
-export const TEMPLATE_DATABASE = "tenant_template";
+export const DEFAULT_TEMPLATE_DATABASE = "tenant_template";
 const SAFE_NAME = /^ws_[0-9a-f]{32}$/;
 
 /** Postgres refuses to copy a template while anyone is connected to it (SQLSTATE 55006). */
@@ -22,13 +22,19 @@ export class LocalProvisioner implements TenantProvisioner {
     private readonly control: Db,
   ) {}
 
+  private get template(): string {
+    const t = this.env.TENANT_TEMPLATE_DATABASE ?? DEFAULT_TEMPLATE_DATABASE;
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(t)) throw new Error("unsafe template database name");
+    return t;
+  }
+
   async create(workspaceId: string): Promise<TenantDatabase> {
     const name = tenantDatabaseName(workspaceId);
     if (!SAFE_NAME.test(name)) throw new Error("unsafe database name");
     for (let attempt = 0; ; attempt++) {
       try {
         // Identifiers cannot be bound as parameters; `name` is checked against SAFE_NAME above.
-        await this.control.execute(sql.raw(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`));
+        await this.control.execute(sql.raw(`CREATE DATABASE "${name}" TEMPLATE "${this.template}"`));
         break;
       } catch (e) {
         if (!isTemplateBusy(e) || attempt >= 8) throw e;

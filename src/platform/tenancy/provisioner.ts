@@ -33,14 +33,26 @@ export const tenantDatabaseName = (workspaceId: string) => `ws_${workspaceId.rep
 export async function migrateTenant(env: Bindings, connectionString: string, then?: (db: Db) => Promise<void>): Promise<string[]> {
   configureDriver(env.DB_WS_PROXY);
   const client = new Client(connectionString);
-  // Errors after a query settled (a cut idle socket) must not become uncaught exceptions.
-  client.on("error", (e) => console.warn(JSON.stringify({ level: "warn", msg: "tenant migration connection error", error: String(e) })));
+  let ending = false;
+  // A socket error after the session settled must not become an uncaught exception; one while
+  // ending (the close handshake cut short) is expected.
+  client.on("error", (e) => {
+    if (!ending)
+      console.warn(
+        JSON.stringify({
+          level: "warn",
+          msg: "tenant migration connection error",
+          error: String((e as { message?: string }).message ?? e),
+        }),
+      );
+  });
   await client.connect();
   try {
     const applied = await migrate(client, tenantMigrations);
     if (then) await then(drizzle({ client }));
     return applied;
   } finally {
+    ending = true;
     await client.end();
   }
 }
