@@ -1,21 +1,9 @@
 // Helpers for the benchmarks: free ports, timing and percentiles, an SSE reader and a
 // `wrangler dev` launcher. Node only (never bundled into the Worker).
 import { type ChildProcess, spawn } from "node:child_process";
-import net from "node:net";
 import { performance } from "node:perf_hooks";
 
-/** Asks the OS for a free TCP port on 127.0.0.1 (listen on 0, read it back, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from "../scripts/stack.ts";
 
 /** Runs `fn` and returns its result with the elapsed wall time in milliseconds. */
 export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }> {

