@@ -21,6 +21,9 @@ export interface Bindings {
   NEON_PROJECT_ID?: string;
   NEON_TEMPLATE_BRANCH_ID?: string;
   NEON_BRANCHES_PER_PROJECT?: string;
+  /** Database and role of the tenant-template branch (Neon defaults: neondb / neondb_owner). */
+  NEON_DATABASE_NAME?: string;
+  NEON_ROLE_NAME?: string;
   OPENAI_BASE_URL: string;
   OPENAI_API_KEY: string;
   JWT_SECRET: string;

@@ -28,6 +28,9 @@ describe("NeonProvisioner (against a local fake of the Neon API)", () => {
       NEON_TEMPLATE_BRANCH_ID: s.templateBranchId,
       // Tiny projects so the third workspace needs a new one.
       NEON_BRANCHES_PER_PROJECT: "2",
+      // The fake's template branch is the local template database.
+      NEON_DATABASE_NAME: "tenant_template",
+      NEON_ROLE_NAME: "postgres",
     };
     const ctx = createContext({ env: neonEnv, requestId: "neon-test", waitUntil: () => {} });
     try {
@@ -46,6 +49,11 @@ describe("NeonProvisioner (against a local fake of the Neon API)", () => {
         path: `/api/v2/projects/${s.projectId}/branches`,
         body: { branch: { parent_id: s.templateBranchId, name: `ws-${ids[0]}` }, endpoints: [{ type: "read_write" }] },
       });
+      // The first project's template had no recorded schema version: it was migrated (through
+      // its connection URI) before being branched.
+      expect(calls.findIndex((c) => c.path.startsWith(`/api/v2/projects/${s.projectId}/connection_uri?`))).toBeLessThan(
+        calls.findIndex((c) => c.path === `/api/v2/projects/${s.projectId}/branches`),
+      );
       const created = calls.find((c) => c.method === "POST" && c.path === "/api/v2/projects");
       expect(created?.body).toMatchObject({ project: { branch: { name: "tenant-template" } } });
 
@@ -59,7 +67,7 @@ describe("NeonProvisioner (against a local fake of the Neon API)", () => {
       }
 
       const counts = await withControl((db) => db.select().from(neonProjects).orderBy(neonProjects.createdAt));
-      expect(counts.find((p) => p.projectId === s.projectId)?.branchCount).toBe(2);
+      expect(counts.find((p) => p.projectId === s.projectId)).toMatchObject({ branchCount: 2, templateSchemaVersion: expect.any(String) });
       expect(counts.find((p) => p.projectId === made[2]?.neonProjectId)?.branchCount).toBe(1);
 
       for (const m of made) await provisioner.destroy(m);

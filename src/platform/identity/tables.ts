@@ -95,5 +95,7 @@ export const neonProjects = pgTable("neon_projects", {
   templateBranchId: text("template_branch_id").notNull(),
   branchCount: integer("branch_count").notNull().default(0),
   branchLimit: integer("branch_limit").notNull().default(5000),
+  /** Last tenant migration applied to the template branch; behind the bundled one → migrate first. */
+  templateSchemaVersion: text("template_schema_version"),
   createdAt: createdAt(),
 });

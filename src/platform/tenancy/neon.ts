@@ -1,7 +1,9 @@
 import { createApiClient, EndpointType } from "@neondatabase/api-client";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { tenantMigrations } from "../../../migrations/tenant";
 import type { Bindings } from "../../env";
 import type { Db } from "../db";
+import { latestMigration } from "../db/migrator";
 import { neonProjects } from "../identity/tables";
 import { migrateTenant, type TenantDatabase, type TenantProvisioner, tenantDatabaseName } from "./provisioner";
 
@@ -45,15 +47,46 @@ export class NeonProvisioner implements TenantProvisioner {
         branchLimit: this.branchLimit,
       })
       .onConflictDoNothing();
-    const reserved = await this.control.execute<{ project_id: string; template_branch_id: string }>(sql`
+    const reserved = await this.control.execute<{
+      project_id: string;
+      template_branch_id: string;
+      template_schema_version: string | null;
+    }>(sql`
       UPDATE neon_projects SET branch_count = branch_count + 1
       WHERE project_id = (
         SELECT project_id FROM neon_projects WHERE branch_count < branch_limit
         ORDER BY created_at, project_id LIMIT 1 FOR UPDATE SKIP LOCKED)
-      RETURNING project_id, template_branch_id`);
+      RETURNING project_id, template_branch_id, template_schema_version`);
     const row = reserved.rows[0];
-    if (row) return { projectId: row.project_id, templateBranchId: row.template_branch_id };
-    return this.addProject();
+    if (!row) return this.addProject();
+    const slot = { projectId: row.project_id, templateBranchId: row.template_branch_id };
+    if (row.template_schema_version !== latestMigration(tenantMigrations)) {
+      try {
+        await this.migrateTemplate(slot);
+      } catch (e) {
+        await this.release(slot.projectId);
+        throw e;
+      }
+    }
+    return slot;
+  }
+
+  /**
+   * Brings a project's template branch to the bundled tenant schema before it is branched, so
+   * new workspaces start current (the migrator's advisory lock serialises concurrent callers).
+   */
+  private async migrateTemplate(slot: { projectId: string; templateBranchId: string }): Promise<void> {
+    const { data } = await this.api.getConnectionUri({
+      projectId: slot.projectId,
+      branch_id: slot.templateBranchId,
+      database_name: this.env.NEON_DATABASE_NAME ?? "neondb",
+      role_name: this.env.NEON_ROLE_NAME ?? "neondb_owner",
+    });
+    await migrateTenant(this.env, data.uri);
+    await this.control
+      .update(neonProjects)
+      .set({ templateSchemaVersion: latestMigration(tenantMigrations) ?? null })
+      .where(eq(neonProjects.projectId, slot.projectId));
   }
 
   private async addProject(): Promise<{ projectId: string; templateBranchId: string }> {
@@ -69,6 +102,7 @@ export class NeonProvisioner implements TenantProvisioner {
       templateBranchId: data.branch.id,
       branchCount: 1,
       branchLimit: this.branchLimit,
+      templateSchemaVersion: latestMigration(tenantMigrations) ?? null,
     });
     return { projectId: data.project.id, templateBranchId: data.branch.id };
   }

@@ -1,0 +1,1 @@
+ALTER TABLE "neon_projects" ADD COLUMN "template_schema_version" text;
