@@ -1,7 +1,12 @@
 import { cors } from "hono/cors";
+import { apiKeysRouter } from "./modules/api-keys";
 import { authRouter } from "./modules/auth";
 import { membersRouter } from "./modules/members";
+import { moduleSettingsRouter } from "./modules/module-settings";
+import { permissionsRouter } from "./modules/permissions";
 import { systemRouter } from "./modules/system";
+import { teamsRouter } from "./modules/teams";
+import { workspaceHealthRouter } from "./modules/workspace-health";
 import { workspacesRouter } from "./modules/workspaces";
 import { docsHtml } from "./platform/docs";
 import { createRouter } from "./platform/hono";
@@ -29,6 +34,11 @@ export function createApp() {
   app.route("/", authRouter);
   app.route("/", workspacesRouter);
   app.route("/", membersRouter);
+  app.route("/", teamsRouter);
+  app.route("/", permissionsRouter);
+  app.route("/", apiKeysRouter);
+  app.route("/", moduleSettingsRouter);
+  app.route("/", workspaceHealthRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

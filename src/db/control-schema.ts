@@ -1,4 +1,5 @@
 // Every table of the control database, for drizzle-kit. Keep in step with migrations/control.
+export * from "../modules/api-keys/tables";
 export * from "../modules/auth/tables";
 export * from "../platform/email/tables";
 export * from "../platform/identity/tables";

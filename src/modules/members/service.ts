@@ -54,3 +54,20 @@ export async function getMyMember(ctx: ServiceContext) {
   if (!m) throw new ServiceError("not_found", "Member not found");
   return toMember(m);
 }
+
+const current = new WeakMap<ServiceContext, Promise<typeof members.$inferSelect>>();
+/**
+ * The caller's member record in the bound workspace, once per request. Permission checks on
+ * objects (owner, assignee, grants) compare against its id.
+ */
+export function currentMember(ctx: ServiceContext) {
+  let p = current.get(ctx);
+  if (!p) {
+    p = findMemberByUser(ctx.db, actorUserId(ctx)).then((m) => {
+      if (!m) throw new ServiceError("not_found", "Member not found");
+      return m;
+    });
+    current.set(ctx, p);
+  }
+  return p;
+}

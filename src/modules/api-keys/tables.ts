@@ -1,0 +1,2 @@
+// Control database tables of the API keys module.
+export {};
