@@ -140,3 +140,34 @@ export async function readSse(res: Response, until?: (e: { id?: string; event?: 
   }
   return events;
 }
+
+export interface Joined {
+  email: string;
+  password: string;
+  token: string;
+  userId: string;
+  /** workspace_members.id (control database). */
+  membershipId: string;
+  /** members.id in the workspace's own database. */
+  memberId: string;
+}
+
+/** Brings a new person into `owner`'s workspace with `role`, through invite link + accept. */
+export async function join(owner: SignedUp, role: "admin" | "member" | "viewer", email = uniqueEmail(role)): Promise<Joined> {
+  const invite = await call("POST", `/api/v1/workspaces/${owner.workspaceId}/invite-link`, { token: owner.token, body: { email, role } });
+  if (invite.status !== 200) throw new Error(`invite failed: ${invite.status} ${JSON.stringify(invite.body)}`);
+  const password = "joined password 123";
+  const accepted = await call("POST", "/api/v1/workspaces/invitations/accept", {
+    body: { token: invite.body.token, password, full_name: `A ${role}` },
+  });
+  if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  const me = await call("GET", "/api/v1/members/me", { token: accepted.body.access_token, workspace: owner.workspaceId });
+  return {
+    email,
+    password,
+    token: accepted.body.access_token,
+    userId: accepted.body.user.id,
+    membershipId: invite.body.member_id,
+    memberId: me.body.id,
+  };
+}

@@ -2,8 +2,10 @@
 import type { Migration } from "../../src/platform/db/migrator";
 import m0 from "./0000_init.sql";
 import m1 from "./0001_neon_template_version.sql";
+import m2 from "./0002_teams.sql";
 
 export const controlMigrations: Migration[] = [
   { name: "0000_init", sql: m0 },
   { name: "0001_neon_template_version", sql: m1 },
+  { name: "0002_teams", sql: m2 },
 ];

@@ -1,6 +1,34 @@
 import { createRouter } from "../../platform/hono";
+import { registerCreateMember } from "./routes/create-member";
+import { registerDeleteMemberPermanently } from "./routes/delete-member-permanently";
+import { registerGetMember } from "./routes/get-member";
 import { registerGetMyMember } from "./routes/get-my-member";
+import { registerGetMyTours } from "./routes/get-my-tours";
+import { registerListAllMembers } from "./routes/list-all-members";
+import { registerListMembers } from "./routes/list-members";
+import { registerMemberDeletionInfo } from "./routes/member-deletion-info";
+import { registerMemberOwnedItems } from "./routes/member-owned-items";
+import { registerReassignMember } from "./routes/reassign-member";
+import { registerRemoveMember } from "./routes/remove-member";
+import { registerResetMyTours } from "./routes/reset-my-tours";
+import { registerUpdateMember } from "./routes/update-member";
+import { registerUpdateMyTour } from "./routes/update-my-tour";
+import { registerUploadMemberAvatar } from "./routes/upload-member-avatar";
 
-/** Members (the rest of the group lands with the access-model issue). */
+/** Members (15 endpoints). Static paths (/all, /me, /me/tours) before /{member_id}. */
 export const membersRouter = createRouter();
+registerListMembers(membersRouter);
+registerCreateMember(membersRouter);
+registerListAllMembers(membersRouter);
 registerGetMyMember(membersRouter);
+registerGetMyTours(membersRouter);
+registerUpdateMyTour(membersRouter);
+registerResetMyTours(membersRouter);
+registerGetMember(membersRouter);
+registerUpdateMember(membersRouter);
+registerRemoveMember(membersRouter);
+registerMemberDeletionInfo(membersRouter);
+registerMemberOwnedItems(membersRouter);
+registerReassignMember(membersRouter);
+registerUploadMemberAvatar(membersRouter);
+registerDeleteMemberPermanently(membersRouter);

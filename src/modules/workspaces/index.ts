@@ -1,10 +1,36 @@
 import { createRouter } from "../../platform/hono";
+import { registerAcceptInvitation } from "./routes/accept-invitation";
+import { registerAdminPasswordReset } from "./routes/admin-password-reset";
+import { registerAdminPasswordResetLink } from "./routes/admin-password-reset-link";
+import { registerCancelInvitation } from "./routes/cancel-invitation";
 import { registerCreateWorkspace } from "./routes/create-workspace";
 import { registerGetWorkspace } from "./routes/get-workspace";
+import { registerInvitationDetails } from "./routes/invitation-details";
+import { registerInviteLink } from "./routes/invite-link";
+import { registerInviteMember } from "./routes/invite-member";
+import { registerListWorkspaceMembers } from "./routes/list-workspace-members";
 import { registerListWorkspaces } from "./routes/list-workspaces";
+import { registerProvisionWorkspace } from "./routes/provision-workspace";
+import { registerRemoveWorkspaceMember } from "./routes/remove-workspace-member";
+import { registerResendInvitation } from "./routes/resend-invitation";
+import { registerSwitchWorkspace } from "./routes/switch-workspace";
+import { registerUpdateWorkspace } from "./routes/update-workspace";
 
-/** Workspaces (minimum for sign-in; the full group lands with the access-model issue). */
+/** Workspaces (16 endpoints). Static paths (/invitations/…, /provision, /switch) before /{workspace_id}. */
 export const workspacesRouter = createRouter();
 registerListWorkspaces(workspacesRouter);
 registerCreateWorkspace(workspacesRouter);
+registerInvitationDetails(workspacesRouter);
+registerAcceptInvitation(workspacesRouter);
+registerCancelInvitation(workspacesRouter);
+registerProvisionWorkspace(workspacesRouter);
+registerSwitchWorkspace(workspacesRouter);
 registerGetWorkspace(workspacesRouter);
+registerUpdateWorkspace(workspacesRouter);
+registerListWorkspaceMembers(workspacesRouter);
+registerInviteMember(workspacesRouter);
+registerInviteLink(workspacesRouter);
+registerResendInvitation(workspacesRouter);
+registerAdminPasswordReset(workspacesRouter);
+registerAdminPasswordResetLink(workspacesRouter);
+registerRemoveWorkspaceMember(workspacesRouter);

@@ -23,6 +23,8 @@ export const users = pgTable(
     isSuperuser: boolean("is_superuser").notNull().default(false),
     isStaff: boolean("is_staff").notNull().default(false),
     clerkId: text("clerk_id"),
+    /** Set by POST /workspaces/switch; the default workspace after sign-in while still a member. */
+    lastWorkspaceId: uuid("last_workspace_id"),
     lastLoginAt: ts("last_login_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

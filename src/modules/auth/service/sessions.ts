@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../../platform/context";
 import { randomToken, sha256Hex } from "../../../platform/crypto";
 import { ServiceError } from "../../../platform/errors";
@@ -37,13 +37,14 @@ export async function issueTokens(
   return { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: ACCESS_TOKEN_TTL_SECONDS };
 }
 
-/** The user's first active workspace, used as the default after sign-in. */
+/** The default workspace after sign-in: the one last switched to, else the first joined. */
 export async function defaultWorkspaceId(ctx: ServiceContext, userId: string): Promise<string | null> {
   const [m] = await ctx.control
     .select({ id: workspaceMembers.workspaceId })
     .from(workspaceMembers)
+    .innerJoin(users, eq(users.id, workspaceMembers.userId))
     .where(and(eq(workspaceMembers.userId, userId), eq(workspaceMembers.status, "active")))
-    .orderBy(workspaceMembers.createdAt)
+    .orderBy(sql`${workspaceMembers.workspaceId} = ${users.lastWorkspaceId} DESC NULLS LAST`, workspaceMembers.createdAt)
     .limit(1);
   return m?.id ?? null;
 }

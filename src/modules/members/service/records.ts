@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
-import { actorUserId, type ServiceContext } from "../../platform/context";
-import type { Db } from "../../platform/db";
-import { ServiceError } from "../../platform/errors";
-import type { Role } from "../../platform/identity/tables";
-import { toMember } from "./internal";
-import { members } from "./tables";
+import { actorUserId, type ServiceContext } from "../../../platform/context";
+import type { Db } from "../../../platform/db";
+import { ServiceError } from "../../../platform/errors";
+import type { Role } from "../../../platform/identity/tables";
+import { toMember } from "../internal";
+import { members } from "../tables";
 
 export interface NewMember {
   userId: string;

@@ -1,14 +1,14 @@
 import { and, asc, eq } from "drizzle-orm";
-import { actorUserId, type ServiceContext } from "../../platform/context";
-import { randomToken } from "../../platform/crypto";
-import { isUniqueViolation } from "../../platform/db";
-import { ServiceError } from "../../platform/errors";
-import { users, workspaceMembers, workspaces } from "../../platform/identity/tables";
-import { isUuid } from "../../platform/ids";
-import { destroyTenantDatabase, type ProgressFn, provisionTenantDatabase } from "../../platform/tenancy/service";
-import { upsertMember } from "../members/service";
-import { slugify, toWorkspace } from "./internal";
-import type { WorkspaceCreate } from "./schemas";
+import { actorUserId, type ServiceContext } from "../../../platform/context";
+import { randomToken } from "../../../platform/crypto";
+import { isUniqueViolation } from "../../../platform/db";
+import { ServiceError } from "../../../platform/errors";
+import { users, workspaceMembers, workspaces } from "../../../platform/identity/tables";
+import { isUuid } from "../../../platform/ids";
+import { destroyTenantDatabase, type ProgressFn, provisionTenantDatabase } from "../../../platform/tenancy/service";
+import { upsertMember } from "../../members/service";
+import { slugify, toWorkspace } from "../internal";
+import type { WorkspaceCreate } from "../schemas";
 
 export interface WorkspaceOwner {
   id: string;

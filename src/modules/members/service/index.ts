@@ -1,0 +1,4 @@
+export * from "./directory";
+export * from "./offboarding";
+export * from "./records";
+export * from "./tours";

@@ -1,0 +1,23 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { requireUser, requireWorkspace } from "../../../platform/middleware/auth";
+import { bearerSecurity, errorResponses, json, jsonBody, WorkspaceHeaderSchema } from "../../../platform/openapi";
+import { RoleParam, RolePermissionsSchema, SetPermissionsRequest } from "../schemas";
+import { setRolePermissions } from "../service";
+
+const route = createRoute({
+  method: "put",
+  path: "/api/v1/permissions/roles/{role}",
+  tags: ["Permissions"],
+  summary: "Update multiple permissions for a role at once.",
+  description: "Admins and owners (can_manage_permissions). Owner permissions cannot be modified.",
+  security: bearerSecurity,
+  middleware: [requireUser(), requireWorkspace()] as const,
+  request: { headers: WorkspaceHeaderSchema, params: RoleParam, body: jsonBody(SetPermissionsRequest) },
+  responses: { 200: json(RolePermissionsSchema, "Update multiple permissions for a role at once."), ...errorResponses(401, 403, 404) },
+});
+
+const handler: AppRouteHandler<typeof route> = async (c) =>
+  c.json(await setRolePermissions(c.var.ctx, c.req.valid("param").role, c.req.valid("json").permissions), 200);
+
+export const registerSetRolePermissions = (r: Router) => r.openapi(route, handler);

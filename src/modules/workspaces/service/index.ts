@@ -1,0 +1,4 @@
+export * from "./access";
+export * from "./invitations";
+export * from "./membership";
+export * from "./workspaces";
