@@ -12,6 +12,7 @@ import { docsHtml } from "./platform/docs";
 import { createRouter } from "./platform/hono";
 import { bodyLimits } from "./platform/middleware/body-limit";
 import { handleError, notFoundOrMethodNotAllowed } from "./platform/middleware/errors";
+import { idempotency } from "./platform/middleware/idempotency";
 import { requestContext } from "./platform/middleware/request";
 
 export function createApp() {
@@ -29,6 +30,7 @@ export function createApp() {
   );
   app.use("*", requestContext());
   app.use("*", bodyLimits());
+  app.use("/api/*", idempotency());
 
   app.route("/", systemRouter);
   app.route("/", authRouter);

@@ -69,6 +69,16 @@ describe("cron and queues", () => {
     const rows = await withControl((db) => db.select().from(jobs).where(eq(jobs.kind, "test")));
     expect(rows.find((r) => r.id === stuck)).toMatchObject({ status: "FAILED", errorMessage: expect.stringMatching(/stopped responding/) });
     expect(rows.find((r) => r.id === fresh)?.status).toBe("RUNNING");
+    // Its stream hears about it too, and ends.
+    const stub = env.JOB_PROGRESS.get(env.JOB_PROGRESS.idFromName(stuck));
+    const events = await readSse(
+      await relayRoomAsSse(stub, { since: 0, requestId: "t", isTerminal: (e) => (e.data as { status: string }).status === "FAILED" }),
+    );
+    expect(events.at(-1)?.data).toMatchObject({
+      job_id: stuck,
+      status: "FAILED",
+      error_message: expect.stringMatching(/stopped responding/),
+    });
   });
 
   it("dispatches queue messages by type: ack on success, retry on failure", async () => {

@@ -3,9 +3,13 @@ import type { Migration } from "../../src/platform/db/migrator";
 import m0 from "./0000_init.sql";
 import m1 from "./0001_neon_template_version.sql";
 import m2 from "./0002_teams.sql";
+import m3 from "./0003_api_keys.sql";
+import m4 from "./0004_idempotency.sql";
 
 export const controlMigrations: Migration[] = [
   { name: "0000_init", sql: m0 },
   { name: "0001_neon_template_version", sql: m1 },
   { name: "0002_teams", sql: m2 },
+  { name: "0003_api_keys", sql: m3 },
+  { name: "0004_idempotency", sql: m4 },
 ];

@@ -3,5 +3,6 @@ export * from "../modules/api-keys/tables";
 export * from "../modules/auth/tables";
 export * from "../modules/workspaces/tables";
 export * from "../platform/email/tables";
+export * from "../platform/idempotency/tables";
 export * from "../platform/identity/tables";
 export * from "../platform/jobs/tables";
