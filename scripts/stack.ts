@@ -103,6 +103,40 @@ export async function migrateDatabase(port: number, database: string, scope: "co
   }
 }
 
+/**
+ * Brings every local workspace database to the latest tenant migration (development only:
+ * in production the workspace-health migration job does this per workspace, on request).
+ */
+export async function migrateLocalTenants(port: number): Promise<number> {
+  const control = new pg.Client({ connectionString: dbUrl(port, CONTROL_DB) });
+  await control.connect();
+  const migrations = readMigrations(ROOT, "tenant");
+  const latest = migrations.at(-1)?.name ?? null;
+  let migrated = 0;
+  try {
+    const { rows } = await control.query<{ workspace_id: string; database_name: string }>(
+      "SELECT workspace_id, database_name FROM tenant_databases WHERE provider = 'local' AND schema_version IS DISTINCT FROM $1",
+      [latest],
+    );
+    for (const r of rows) {
+      const client = new pg.Client({ connectionString: dbUrl(port, r.database_name) });
+      try {
+        await client.connect();
+        await migrate(client, migrations);
+        await control.query("UPDATE tenant_databases SET schema_version = $1, updated_at = now() WHERE workspace_id = $2", [latest, r.workspace_id]);
+        migrated++;
+      } catch (e) {
+        console.error(`tenant ${r.database_name}: ${(e as Error).message}`);
+      } finally {
+        await client.end().catch(() => {});
+      }
+    }
+  } finally {
+    await control.end();
+  }
+  return migrated;
+}
+
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const log = opts.log ?? (() => {});
   const server = await startPostgres(opts);
@@ -112,7 +146,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     proxy = await startWsProxy(opts.proxyPort);
     const control = await migrateDatabase(opts.pgPort, CONTROL_DB, "control");
     const tenant = await migrateDatabase(opts.pgPort, TEMPLATE_DB, "tenant");
-    log(`migrations: control ${control.length} applied, tenant template ${tenant.length} applied`);
+    const workspaces = await migrateLocalTenants(opts.pgPort);
+    log(`migrations: control ${control.length} applied, tenant template ${tenant.length} applied, ${workspaces} workspace database(s) brought up to date`);
   } catch (e) {
     await proxy?.close();
     await server.stop();
