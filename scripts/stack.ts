@@ -123,7 +123,10 @@ export async function migrateLocalTenants(port: number): Promise<number> {
       try {
         await client.connect();
         await migrate(client, migrations);
-        await control.query("UPDATE tenant_databases SET schema_version = $1, updated_at = now() WHERE workspace_id = $2", [latest, r.workspace_id]);
+        await control.query("UPDATE tenant_databases SET schema_version = $1, updated_at = now() WHERE workspace_id = $2", [
+          latest,
+          r.workspace_id,
+        ]);
         migrated++;
       } catch (e) {
         console.error(`tenant ${r.database_name}: ${(e as Error).message}`);
@@ -147,7 +150,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const control = await migrateDatabase(opts.pgPort, CONTROL_DB, "control");
     const tenant = await migrateDatabase(opts.pgPort, TEMPLATE_DB, "tenant");
     const workspaces = await migrateLocalTenants(opts.pgPort);
-    log(`migrations: control ${control.length} applied, tenant template ${tenant.length} applied, ${workspaces} workspace database(s) brought up to date`);
+    log(
+      `migrations: control ${control.length} applied, tenant template ${tenant.length} applied, ${workspaces} workspace database(s) brought up to date`,
+    );
   } catch (e) {
     await proxy?.close();
     await server.stop();

@@ -30,6 +30,8 @@ export interface Bindings {
   ENCRYPTION_KEY: string;
   SIGNING_KEY: string;
   CLERK_SECRET?: string;
+  /** "off" disables rate limiting (benchmarks' unlimited baseline only). */
+  RATE_LIMITS?: string;
   CHANNEL_ROOM: DurableObjectNamespace<ChannelRoom>;
   MEETING_ROOM: DurableObjectNamespace<MeetingRoom>;
   NOTIFICATION_HUB: DurableObjectNamespace<NotificationHub>;

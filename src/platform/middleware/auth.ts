@@ -1,8 +1,11 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { matchedRoutes } from "hono/route";
+import { hasScope, insufficientScope, looksLikeApiKey, requestApiKey, scopeForMethod, setRequestApiKey, verifyApiKey } from "../apikeys";
 import { ServiceError } from "../errors";
 import type { AppEnv } from "../hono";
 import { verifyAccessToken } from "../jwt";
-import { resolveWorkspace } from "../tenancy/resolve";
+import { type ResolveOptions, resolveWorkspace } from "../tenancy/resolve";
+import { apiKeyLimits, SESSION_LIMITS, withRateLimit } from "./rate-limit";
 
 function bearer(header: string | undefined): string | undefined {
   if (!header) return undefined;
@@ -10,29 +13,116 @@ function bearer(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
+// The middleware instances made by requireWorkspace()/optionalWorkspace(): a route that has one
+// acts inside a workspace, the only kind of route an API key may call.
+const workspaceMiddleware = new WeakSet<object>();
+// Every route matching the URL is listed (/auth/me also matches /auth/{user_id}), so only the
+// handlers of the route being run count: the ones after this middleware with its method and path.
+function isWorkspaceRoute(c: Context<AppEnv>): boolean {
+  const routes = matchedRoutes(c);
+  const self = routes[c.req.routeIndex];
+  if (!self) return false;
+  for (let i = c.req.routeIndex + 1; i < routes.length; i++) {
+    const r = routes[i];
+    if (!r || r.path !== self.path || r.method !== self.method) break;
+    if (workspaceMiddleware.has(r.handler)) return true;
+  }
+  return false;
+}
+
+// Account endpoints (profiles, avatars, other people's accounts) act on identities, not on a
+// workspace's data: a person must sign in for them even where a workspace is optional.
+const ACCOUNT_PATHS = /^\/api\/v1\/auth(\/|$)/;
+// API-key requests may manage keys only with the admin scope; permission changes likewise.
+const ADMIN_SCOPE_PATHS = /^\/api\/v1\/api-keys(\/|$)/;
+const ADMIN_SCOPE_MUTATIONS = /^\/api\/v1\/permissions(\/|$)/;
+
 /**
- * Authenticates the caller from `Authorization: Bearer <access token>` and sets `ctx.actor`.
- * Access tokens are self-contained (15 min), so this costs no database round trip.
- * API keys (`X-API-Key` or a bearer with a key prefix) plug in here with the API keys module.
+ * Authenticates the caller and sets `ctx.actor`, then applies the caller's rate limits to the
+ * rest of the request (X-RateLimit-* on every authenticated response, 429 over a limit).
+ *
+ * - `Authorization: Bearer <access token>`: a person. Access tokens are self-contained
+ *   (15 min), so this costs no database round trip. Limited per user (SESSION_LIMITS).
+ * - `Authorization: Bearer atr_…` or `X-API-Key: atr_…`: an API key, verified against a
+ *   short in-isolate cache (src/platform/apikeys.ts). It acts as its creator within its own
+ *   workspace, so it is refused (403) on routes that do not act in a workspace and on the
+ *   account endpoints (/api/v1/auth/…): those need a person. Its scopes limit the methods.
+ *   Limited per key by the workspace's plan.
  */
 export function requireUser(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    const ctx = c.get("ctx");
     const token = bearer(c.req.header("authorization"));
+    const presentedKey = token && looksLikeApiKey(token) ? token : token ? undefined : c.req.header("x-api-key")?.trim();
+    if (presentedKey !== undefined) {
+      const key = await verifyApiKey(ctx, presentedKey);
+      if (!isWorkspaceRoute(c) || ACCOUNT_PATHS.test(c.req.path)) {
+        throw new ServiceError("forbidden", "API keys can only be used on workspace endpoints; this one needs a signed-in user");
+      }
+      setRequestApiKey(ctx, key);
+      ctx.actor = { kind: "api_key", keyId: key.id, userId: key.userId, scopes: key.scopes };
+      return withRateLimit(c, `key:${key.id}`, apiKeyLimits(key), async () => {
+        const method = c.req.method;
+        const needed = scopeForMethod(method);
+        if (!hasScope(key.scopes, needed)) throw insufficientScope(needed);
+        const path = c.req.path;
+        if (ADMIN_SCOPE_PATHS.test(path) || (needed === "write" && ADMIN_SCOPE_MUTATIONS.test(path))) {
+          if (!hasScope(key.scopes, "admin")) throw insufficientScope("admin");
+        }
+        await next();
+      });
+    }
     if (!token) {
       c.header("WWW-Authenticate", 'Bearer realm="atrium"');
       throw new ServiceError("unauthorized", "Not authenticated");
     }
     const claims = await verifyAccessToken(c.env.JWT_SECRET, token);
-    const ctx = c.get("ctx");
     ctx.actor = { kind: "user", userId: claims.sub, email: claims.email, ...(claims.imp ? { impersonatorId: claims.imp } : {}) };
-    await next();
+    return withRateLimit(c, `user:${claims.sub}`, SESSION_LIMITS, next);
   };
 }
 
-/** Resolves `X-Workspace-Id` to the caller's membership and binds the tenant database. */
-export function requireWorkspace(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+/**
+ * An API key is bound to its workspace: X-Workspace-Id is optional with a key, and naming any
+ * other workspace is a 404. The creator's membership is re-read on every request (through
+ * resolveWorkspace), so demoting or removing the creator demotes or disables the key.
+ */
+async function bindApiKeyWorkspace(c: Context<AppEnv>, opts: ResolveOptions): Promise<void> {
+  const ctx = c.get("ctx");
+  const key = requestApiKey(ctx);
+  if (!key) throw new ServiceError("unauthorized", "Not authenticated");
+  const named = c.req.header("x-workspace-id");
+  if (named !== undefined && named.trim().toLowerCase() !== key.workspaceId) throw new ServiceError("not_found", "Workspace not found");
+  try {
+    await resolveWorkspace(ctx, key.workspaceId, key.userId, opts);
+  } catch (e) {
+    if (e instanceof ServiceError && e.code === "not_found") {
+      throw new ServiceError("invalid_token", "The owner of this API key is no longer a member of its workspace");
+    }
+    throw e;
+  }
+  if (named === undefined) {
+    // Routes declare X-Workspace-Id in their request schema (validated after this middleware):
+    // fill in the key's workspace so the declared header holds. The body stream moves along.
+    // A body already read (Idempotency-Key) is served from Hono's body cache, so it is not copied.
+    const raw = c.req.raw;
+    const headers = new Headers(raw.headers);
+    headers.set("x-workspace-id", key.workspaceId);
+    c.req.raw = raw.bodyUsed ? new Request(raw.url, { method: raw.method, headers }) : new Request(raw, { headers });
+  }
+}
+
+/**
+ * Resolves `X-Workspace-Id` to the caller's membership and binds the tenant database.
+ * `opts` go to resolveWorkspace (e.g. allowOutdatedSchema for the Workspace Health routes).
+ */
+export function requireWorkspace(opts: ResolveOptions = {}): MiddlewareHandler<AppEnv> {
+  const mw: MiddlewareHandler<AppEnv> = async (c, next) => {
     const ctx = c.get("ctx");
+    if (ctx.actor.kind === "api_key") {
+      await bindApiKeyWorkspace(c, opts);
+      return next();
+    }
     const id = c.req.header("x-workspace-id");
     if (!id) {
       throw new ServiceError("validation_error", "X-Workspace-Id header is required", {
@@ -40,13 +130,18 @@ export function requireWorkspace(): MiddlewareHandler<AppEnv> {
       });
     }
     if (ctx.actor.kind !== "user") throw new ServiceError("unauthorized", "Not authenticated");
-    await resolveWorkspace(ctx, id, ctx.actor.userId);
+    await resolveWorkspace(ctx, id, ctx.actor.userId, opts);
     await next();
   };
+  workspaceMiddleware.add(mw);
+  return mw;
 }
 
-/** Like requireWorkspace, but only when the header is present. */
+/** Like requireWorkspace, but only when the header is present (an API key always binds its own). */
 export function optionalWorkspace(): MiddlewareHandler<AppEnv> {
   const required = requireWorkspace();
-  return (c, next) => (c.req.header("x-workspace-id") ? required(c, next) : next());
+  const mw: MiddlewareHandler<AppEnv> = (c, next) =>
+    c.req.header("x-workspace-id") || c.get("ctx").actor.kind === "api_key" ? required(c, next) : next();
+  workspaceMiddleware.add(mw);
+  return mw;
 }

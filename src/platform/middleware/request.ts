@@ -42,7 +42,8 @@ export function requestContext(): MiddlewareHandler<AppEnv> {
           path: c.req.path,
           status: c.res.status,
           duration_ms: Date.now() - started,
-          user_id: a.kind === "user" ? a.userId : undefined,
+          user_id: a.kind === "user" || a.kind === "api_key" ? (a.userId ?? undefined) : undefined,
+          api_key_id: a.kind === "api_key" ? a.keyId : undefined,
           workspace_id: ctx.workspace?.id,
         }),
       );
