@@ -1,10 +1,16 @@
 import { cors } from "hono/cors";
+import { activityRouter } from "./modules/activity";
 import { apiKeysRouter } from "./modules/api-keys";
 import { authRouter } from "./modules/auth";
+import { channelsRouter } from "./modules/channels";
+import { goalsRouter } from "./modules/goals";
+import { meetingsRouter } from "./modules/meetings";
 import { membersRouter } from "./modules/members";
 import { moduleSettingsRouter } from "./modules/module-settings";
+import { notificationsRouter } from "./modules/notifications";
 import { permissionsRouter } from "./modules/permissions";
 import { systemRouter } from "./modules/system";
+import { tasksRouter } from "./modules/tasks";
 import { teamsRouter } from "./modules/teams";
 import { workspaceHealthRouter } from "./modules/workspace-health";
 import { workspacesRouter } from "./modules/workspaces";
@@ -41,6 +47,12 @@ export function createApp() {
   app.route("/", apiKeysRouter);
   app.route("/", moduleSettingsRouter);
   app.route("/", workspaceHealthRouter);
+  app.route("/", channelsRouter);
+  app.route("/", tasksRouter);
+  app.route("/", goalsRouter);
+  app.route("/", notificationsRouter);
+  app.route("/", meetingsRouter);
+  app.route("/", activityRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

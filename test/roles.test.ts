@@ -63,6 +63,13 @@ const CASES: Case[] = [
   },
   { name: "reset member permissions", allowed: ["owner", "admin"], request: fixed("POST", "/api/v1/permissions/roles/member/reset") },
   { name: "seed permissions", allowed: ["owner", "admin"], request: fixed("POST", "/api/v1/permissions/seed") },
+  { name: "list API keys", allowed: ["owner", "admin"], request: fixed("GET", "/api/v1/api-keys") },
+  { name: "create API key", allowed: ["owner", "admin"], request: fixed("POST", "/api/v1/api-keys", { name: "matrix" }) },
+  { name: "list module settings", allowed: ROLES, request: fixed("GET", "/api/v1/modules") },
+  { name: "update module settings", allowed: ["owner", "admin"], request: fixed("PUT", "/api/v1/modules/channels", { settings: { matrix: true } }) },
+  { name: "toggle a module", allowed: ["owner", "admin"], request: fixed("POST", "/api/v1/modules/maps/toggle") },
+  { name: "workspace health", allowed: ROLES, request: fixed("GET", "/api/v1/workspace-health") },
+  { name: "trigger tenant migration", allowed: ["owner", "admin"], request: fixed("POST", "/api/v1/workspace-health/migrate") },
 ];
 
 describe("role matrix", () => {

@@ -4,10 +4,12 @@ import m0 from "./0000_init.sql";
 import m1 from "./0001_permissions.sql";
 import m2 from "./0002_teams.sql";
 import m3 from "./0003_module_settings.sql";
+import m4 from "./0004_collaboration_core.sql";
 
 export const tenantMigrations: Migration[] = [
   { name: "0000_init", sql: m0 },
   { name: "0001_permissions", sql: m1 },
   { name: "0002_teams", sql: m2 },
   { name: "0003_module_settings", sql: m3 },
+  { name: "0004_collaboration_core", sql: m4 },
 ];

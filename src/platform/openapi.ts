@@ -51,8 +51,12 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
 /** Security requirement of routes that take a user's bearer token (or an API key). */
 export const bearerSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKeyHeader: [] }];
 
+/** Required with a user's token (the middleware enforces it); an API key brings its own workspace. */
 export const WorkspaceHeaderSchema = z.object({
-  "x-workspace-id": z.uuid().openapi({ description: "The workspace to act in" }),
+  "x-workspace-id": z
+    .string()
+    .optional()
+    .openapi({ description: "The workspace to act in. Required with a user token; optional with an API key (bound to its workspace)." }),
 });
 
 export const MessageSchema = z.object({ message: z.string() }).openapi("Message");

@@ -101,15 +101,6 @@ async function bindApiKeyWorkspace(c: Context<AppEnv>, opts: ResolveOptions): Pr
     }
     throw e;
   }
-  if (named === undefined) {
-    // Routes declare X-Workspace-Id in their request schema (validated after this middleware):
-    // fill in the key's workspace so the declared header holds. The body stream moves along.
-    // A body already read (Idempotency-Key) is served from Hono's body cache, so it is not copied.
-    const raw = c.req.raw;
-    const headers = new Headers(raw.headers);
-    headers.set("x-workspace-id", key.workspaceId);
-    c.req.raw = raw.bodyUsed ? new Request(raw.url, { method: raw.method, headers }) : new Request(raw, { headers });
-  }
 }
 
 /**

@@ -1,0 +1,4 @@
+import { createRouter } from "../../platform/hono";
+
+/** activity: one register…() call per endpoint. */
+export const activityRouter = createRouter();

@@ -1,0 +1,2 @@
+// Tenant database tables of the tasks module.
+export {};
