@@ -30,6 +30,9 @@ export interface Bindings {
   ENCRYPTION_KEY: string;
   SIGNING_KEY: string;
   CLERK_SECRET?: string;
+  LIVEKIT_URL?: string;
+  LIVEKIT_API_KEY?: string;
+  LIVEKIT_API_SECRET?: string;
   /** "off" disables rate limiting (benchmarks' unlimited baseline only). */
   RATE_LIMITS?: string;
   CHANNEL_ROOM: DurableObjectNamespace<ChannelRoom>;

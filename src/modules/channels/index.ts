@@ -1,4 +1,11 @@
 import { createRouter } from "../../platform/hono";
+import { registerChannelConversation } from "./routes/conversation";
+import { registerChannelManagement } from "./routes/management";
 
-/** channels: one register…() call per endpoint. */
+/**
+ * Channels (41 endpoints with the channel-task routes of the tasks module). The two halves list
+ * their endpoints in routes/management.ts and routes/conversation.ts, one register call each.
+ */
 export const channelsRouter = createRouter();
+registerChannelManagement(channelsRouter);
+registerChannelConversation(channelsRouter);
