@@ -66,7 +66,11 @@ const CASES: Case[] = [
   { name: "list API keys", allowed: ["owner", "admin"], request: fixed("GET", "/api/v1/api-keys") },
   { name: "create API key", allowed: ["owner", "admin"], request: fixed("POST", "/api/v1/api-keys", { name: "matrix" }) },
   { name: "list module settings", allowed: ROLES, request: fixed("GET", "/api/v1/modules") },
-  { name: "update module settings", allowed: ["owner", "admin"], request: fixed("PUT", "/api/v1/modules/channels", { settings: { matrix: true } }) },
+  {
+    name: "update module settings",
+    allowed: ["owner", "admin"],
+    request: fixed("PUT", "/api/v1/modules/channels", { settings: { matrix: true } }),
+  },
   { name: "toggle a module", allowed: ["owner", "admin"], request: fixed("POST", "/api/v1/modules/maps/toggle") },
   { name: "workspace health", allowed: ROLES, request: fixed("GET", "/api/v1/workspace-health") },
   { name: "trigger tenant migration", allowed: ["owner", "admin"], request: fixed("POST", "/api/v1/workspace-health/migrate") },
