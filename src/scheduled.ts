@@ -1,5 +1,6 @@
 import { and, inArray, lt } from "drizzle-orm";
 import type { Bindings } from "./env";
+import { sendNotificationDigests } from "./modules/notifications/digest";
 import { createContext } from "./platform/context";
 import { uuidv7 } from "./platform/ids";
 import { jobs } from "./platform/jobs/tables";
@@ -64,4 +65,11 @@ export async function scheduled(_controller: ScheduledController, env: Bindings,
       .catch(log("reap_stuck_jobs")),
   );
   ectx.waitUntil(purgeIdempotencyKeys(env).catch(log("purge_idempotency_keys")));
+  ectx.waitUntil(
+    sendNotificationDigests(env)
+      .then((n) => {
+        if (n > 0) console.log(JSON.stringify({ level: "info", msg: "notification digests sent", count: n }));
+      })
+      .catch(log("notification_digests")),
+  );
 }

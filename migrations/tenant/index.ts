@@ -5,6 +5,11 @@ import m1 from "./0001_permissions.sql";
 import m2 from "./0002_teams.sql";
 import m3 from "./0003_module_settings.sql";
 import m4 from "./0004_collaboration_core.sql";
+import m5 from "./0005_notifications.sql";
+import m6 from "./0006_channel_management.sql";
+import m7 from "./0007_meetings_activity.sql";
+import m8 from "./0008_channel_conversation.sql";
+import m9 from "./0009_tasks_goals.sql";
 
 export const tenantMigrations: Migration[] = [
   { name: "0000_init", sql: m0 },
@@ -12,4 +17,9 @@ export const tenantMigrations: Migration[] = [
   { name: "0002_teams", sql: m2 },
   { name: "0003_module_settings", sql: m3 },
   { name: "0004_collaboration_core", sql: m4 },
+  { name: "0005_notifications", sql: m5 },
+  { name: "0006_channel_management", sql: m6 },
+  { name: "0007_meetings_activity", sql: m7 },
+  { name: "0008_channel_conversation", sql: m8 },
+  { name: "0009_tasks_goals", sql: m9 },
 ];

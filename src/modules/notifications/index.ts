@@ -1,4 +1,34 @@
 import { createRouter } from "../../platform/hono";
+import { registerBulkUpdateMyPreferences } from "./routes/bulk-update-my-preferences";
+import { registerCreateMyPreference } from "./routes/create-my-preference";
+import { registerDeleteMyPreference } from "./routes/delete-my-preference";
+import { registerGetDefaults } from "./routes/get-defaults";
+import { registerGetEmailPreference } from "./routes/get-email-preference";
+import { registerGetPreferencesV2 } from "./routes/get-preferences-v2";
+import { registerListMyPreferences } from "./routes/list-my-preferences";
+import { registerListNotifications } from "./routes/list-notifications";
+import { registerMarkRead } from "./routes/mark-read";
+import { registerResetMyPreferences } from "./routes/reset-my-preferences";
+import { registerStreamNotifications } from "./routes/stream-notifications";
+import { registerUnreadCount } from "./routes/unread-count";
+import { registerUpdateEmailPreference } from "./routes/update-email-preference";
+import { registerUpdateMyPreference } from "./routes/update-my-preference";
+import { registerUpdatePreferenceV2 } from "./routes/update-preference-v2";
 
-/** notifications: one register…() call per endpoint. */
+/** Notifications (15 endpoints). Static paths (/me/bulk, /me/reset) before /me/{preference_id}. */
 export const notificationsRouter = createRouter();
+registerGetDefaults(notificationsRouter);
+registerGetEmailPreference(notificationsRouter);
+registerUpdateEmailPreference(notificationsRouter);
+registerListNotifications(notificationsRouter);
+registerUnreadCount(notificationsRouter);
+registerMarkRead(notificationsRouter);
+registerStreamNotifications(notificationsRouter);
+registerListMyPreferences(notificationsRouter);
+registerCreateMyPreference(notificationsRouter);
+registerBulkUpdateMyPreferences(notificationsRouter);
+registerResetMyPreferences(notificationsRouter);
+registerUpdateMyPreference(notificationsRouter);
+registerDeleteMyPreference(notificationsRouter);
+registerGetPreferencesV2(notificationsRouter);
+registerUpdatePreferenceV2(notificationsRouter);
