@@ -35,12 +35,18 @@ describe("RateLimiter", () => {
     const stub = limiter();
     // 600 per minute = one token every 100 ms; the bucket holds 10.
     const cfg = { limit: 600, burst: 10, concurrency: 1000 };
+    const started = Date.now();
     const results = await Promise.all(Array.from({ length: 60 }, () => stub.acquire(cfg)));
-    expect(results.filter((r) => r.allowed)).toHaveLength(10);
+    // Exactly the bucket, plus at most the tokens that refilled while the burst was being served
+    // (one per 100 ms; on a loaded machine the 60 calls can take a few hundred ms).
+    const refilled = Math.floor((Date.now() - started) / 100);
+    const allowed = results.filter((r) => r.allowed).length;
+    expect(allowed).toBeGreaterThanOrEqual(10);
+    expect(allowed).toBeLessThanOrEqual(10 + refilled);
     const refused = results.filter((r) => !r.allowed);
     expect(refused.every((r) => r.reason === "burst" && r.retryAfter === 1)).toBe(true);
-    // Refused requests consume nothing: the window still has 590 left.
-    expect(refused[0]?.remaining).toBe(590);
+    // Refused requests consume nothing: the window holds only the allowed ones.
+    expect(refused[0]?.remaining).toBe(600 - allowed);
     await new Promise((r) => setTimeout(r, 350));
     const later = await Promise.all(Array.from({ length: 20 }, () => stub.acquire(cfg)));
     const n = later.filter((r) => r.allowed).length;

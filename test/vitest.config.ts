@@ -35,6 +35,18 @@ export default defineConfig({
     // runtime cut idle pooled sockets (not seen under wrangler dev, where requests are separate).
     onConsoleLog: (log) => !(log.includes('"msg":"request"') || log.includes("pg idle connection lost")),
     hookTimeout: 60_000,
-    deps: { optimizer: { ssr: { enabled: true, include: ["jose", "@neondatabase/api-client", "axios"] } } },
+    // Every dependency the Worker and tests load is pre-bundled up front: a dependency discovered
+    // mid-run makes Vite re-bundle and fail the test file that was loading ("new version of the pre-bundle").
+    // Dependencies that need pre-bundling for workerd (Node builds, CommonJS) are listed up front:
+    // one discovered mid-run makes Vite re-bundle and fail the test file that was loading.
+    // Not hono/zod/drizzle: a second, pre-bundled copy of hono would break instanceof checks.
+    deps: {
+      optimizer: {
+        ssr: {
+          enabled: true,
+          include: ["jose", "@neondatabase/api-client", "axios", "openai", "livekit-server-sdk"],
+        },
+      },
+    },
   },
 });

@@ -7,5 +7,6 @@ import { registerChannelManagement } from "./routes/management";
  * their endpoints in routes/management.ts and routes/conversation.ts, one register call each.
  */
 export const channelsRouter = createRouter();
-registerChannelManagement(channelsRouter);
+// Conversation first: its static GET /channels/unread-counts must win over /channels/{channel_slug}.
 registerChannelConversation(channelsRouter);
+registerChannelManagement(channelsRouter);

@@ -52,7 +52,8 @@ export async function channelAccessFor(ctx: ServiceContext, channel: ChannelRow)
     participant,
     canView,
     canPost: canView && mayPost && !channel.isArchived && !grantBlocksPost,
-    canManage: manageAll || participant?.role === "admin",
+    // A channel admin whose workspace role fell to viewer no longer manages anything.
+    canManage: manageAll || (participant?.role === "admin" && ctx.workspace?.role !== "viewer"),
   };
 }
 

@@ -15,6 +15,9 @@ export const channels = pgTable(
     isPrivate: boolean("is_private").notNull().default(false),
     isArchived: boolean("is_archived").notNull().default(false),
     isCompleted: boolean("is_completed").notNull().default(false),
+    /** Completion metadata ("complete" also archives the channel). */
+    completedAt: ts("completed_at"),
+    completedByMemberId: uuid("completed_by_member_id").references(() => members.id, { onDelete: "set null" }),
     createdByMemberId: uuid("created_by_member_id").references(() => members.id, { onDelete: "set null" }),
     /** Per-channel message sequence (also the ChannelRoom event order for messages). */
     lastMessageSeq: bigint("last_message_seq", { mode: "number" }).notNull().default(0),
@@ -99,5 +102,55 @@ export const messages = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("messages_channel_seq_key").on(t.channelId, t.seq), index("messages_author_idx").on(t.authorMemberId)],
+  (t) => [
+    // Unique among live messages only: a squash summary takes over the seq of the newest message
+    // it hides (so it sits where they were), and a restore gives it back.
+    uniqueIndex("messages_channel_seq_key").on(t.channelId, t.seq).where(sql`${t.deletedAt} IS NULL`),
+    // Cursor pages that include deleted/squashed messages, and cascades from channels.
+    index("messages_channel_seq_idx").on(t.channelId, t.seq),
+    index("messages_author_idx").on(t.authorMemberId),
+    index("messages_squashed_into_idx").on(t.squashedIntoId).where(sql`${t.squashedIntoId} IS NOT NULL`),
+  ],
+);
+
+/** Files uploaded to a channel; the bytes live in R2 under `r2_key` (channels/<channel_id>/<uuid>/<name>). */
+export const channelFiles = pgTable(
+  "channel_files",
+  {
+    id: pk(),
+    channelId: uuid("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    uploadedByMemberId: uuid("uploaded_by_member_id").references(() => members.id, { onDelete: "set null" }),
+    fileName: text("file_name").notNull(),
+    contentType: text("content_type").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    r2Key: text("r2_key").notNull(),
+    description: text("description"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("channel_files_channel_idx").on(t.channelId, t.createdAt), uniqueIndex("channel_files_r2_key_key").on(t.r2Key)],
+);
+
+/**
+ * Records linked to a channel. The records module keeps its own tables (there is no FK to them
+ * here): a link is a uuid, and a removed record simply leaves a link that resolves to nothing.
+ */
+export const channelRecords = pgTable(
+  "channel_records",
+  {
+    id: pk(),
+    channelId: uuid("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    recordId: uuid("record_id").notNull(),
+    recordsetId: uuid("recordset_id"),
+    note: text("note"),
+    addedByMemberId: uuid("added_by_member_id").references(() => members.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("channel_records_channel_record_key").on(t.channelId, t.recordId),
+    index("channel_records_record_idx").on(t.recordId),
+  ],
 );

@@ -11,8 +11,13 @@ export function handleError(err: Error, c: Context<AppEnv>) {
     const detail = err.issues ?? err.message;
     return c.json({ detail, code: err.code, request_id }, err.status as ContentfulStatusCode);
   }
-  if (err instanceof HTTPException) {
-    const status = err.status;
+  // Duck-typed too: a second copy of hono (bundlers) would defeat instanceof.
+  if (
+    err instanceof HTTPException ||
+    (err as { name?: string }).name === "HTTPException" ||
+    typeof (err as HTTPException).getResponse === "function"
+  ) {
+    const status = (err as HTTPException).status;
     const code =
       status === 413 ? "payload_too_large" : status === 401 ? "unauthorized" : status === 415 ? "unsupported_media_type" : "bad_request";
     const detail = status === 413 ? "Request body is too large" : err.message || "Bad request";

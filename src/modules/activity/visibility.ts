@@ -1,0 +1,58 @@
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import type { ServiceContext } from "../../platform/context";
+import type { Db } from "../../platform/db";
+import { channelAccess, channelMembers, channels } from "../channels/tables";
+import { currentMember } from "../members/service";
+import { myPermissions, type Permission } from "../permissions/service";
+import { myTeamIds } from "../teams/service";
+import { teamMembers, teams } from "../teams/tables";
+
+/**
+ * Who is looking: the member, their active teams and effective permissions. Requests build it
+ * from the caller; queue consumers (exports) from the member who asked, so a background export
+ * shows exactly what the feed showed them.
+ */
+export interface Viewer {
+  memberId: string;
+  teamIds: string[];
+  permissions: Set<Permission>;
+}
+
+export async function viewerOf(ctx: ServiceContext): Promise<Viewer> {
+  const [m, teamIds, permissions] = await Promise.all([currentMember(ctx), myTeamIds(ctx), myPermissions(ctx)]);
+  return { memberId: m.id, teamIds, permissions };
+}
+
+/** The viewer of a member other than the caller (ctx must be bound to the member's workspace and role). */
+export async function viewerOfMember(ctx: ServiceContext, memberId: string): Promise<Viewer> {
+  const [rows, permissions] = await Promise.all([activeTeamIdsOf(ctx.db, memberId), myPermissions(ctx)]);
+  return { memberId, teamIds: rows, permissions };
+}
+
+async function activeTeamIdsOf(db: Db, memberId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: teamMembers.teamId })
+    .from(teamMembers)
+    .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+    .where(and(eq(teamMembers.memberId, memberId), eq(teams.isActive, true)));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * SQL condition "the channel in `column` (nullable) is visible to the viewer": the same rule as
+ * channelAccessFor() in the channels module, as a set, for lists and feeds. Null channel =
+ * not in a channel = visible. Undefined when the viewer sees every channel (can_manage_channel).
+ */
+export function visibleChannelCondition(viewer: Viewer, column: AnyPgColumn): SQL | undefined {
+  if (viewer.permissions.has("can_manage_channel")) return undefined;
+  const publicOk = viewer.permissions.has("can_view_channel");
+  const grantees = viewer.teamIds.length
+    ? sql`(${channelAccess.memberId} = ${viewer.memberId} OR ${inArray(channelAccess.teamId, viewer.teamIds)})`
+    : sql`${channelAccess.memberId} = ${viewer.memberId}`;
+  return sql`(${column} IS NULL OR ${column} IN (
+    SELECT ${channels.id} FROM ${channels} WHERE ${publicOk ? sql`NOT ${channels.isPrivate}` : sql`false`}
+    UNION SELECT ${channelMembers.channelId} FROM ${channelMembers} WHERE ${channelMembers.memberId} = ${viewer.memberId}
+    UNION SELECT ${channelAccess.channelId} FROM ${channelAccess} WHERE ${grantees}
+  ))`;
+}
