@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, join, lastEmail, raw, signup, uniqueEmail } from "./harness";
+import { call, join, lastEmail, raw, readSse, signup, uniqueEmail } from "./harness";
 import { describeSecurity } from "./security";
 
 describe("members", () => {
@@ -58,6 +58,22 @@ describe("members", () => {
     ).toBe(403);
     const bad = await call("PUT", `/api/v1/members/${member.memberId}`, { token: owner.token, workspace: ws, body: { role: "root" } });
     expect(bad.status).toBe(422);
+  });
+
+  it("tells every member's notification stream when the member list changes", async () => {
+    const owner = await signup();
+    const [watcher, other] = await Promise.all([join(owner, "member"), join(owner, "member")]);
+    const stream = await raw("/api/v1/notifications/stream", {
+      headers: { authorization: `Bearer ${watcher.token}`, "x-workspace-id": owner.workspaceId },
+    });
+    expect(stream.status).toBe(200);
+    const reading = readSse(stream, (e) => e.event === "workspace_event");
+    await call("PUT", `/api/v1/members/${other.memberId}`, { token: owner.token, workspace: owner.workspaceId, body: { role: "viewer" } });
+    const events = await reading;
+    expect(events.at(-1)).toMatchObject({
+      event: "workspace_event",
+      data: { event_type: "members_updated", data: { member_id: other.memberId } },
+    });
   });
 
   it("tracks onboarding tours per member", async () => {

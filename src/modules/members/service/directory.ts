@@ -5,6 +5,7 @@ import { ROLE_RANK } from "../../../platform/identity/roles";
 import { type Role, workspaceMembers } from "../../../platform/identity/tables";
 import { isUuid } from "../../../platform/ids";
 import { type UploadedFile, uploadAvatar } from "../../auth/service/profile";
+import { publishWorkspaceEvent } from "../../notifications/service";
 import { hasPermission, requirePermission } from "../../permissions/service";
 import { assertCanGrant, countOwners, type InviteInput, inviteToWorkspace } from "../../workspaces/service";
 import { toMember } from "../internal";
@@ -112,6 +113,7 @@ export async function updateMember(ctx: ServiceContext, memberId: string, input:
   if (input.is_active !== undefined) set.isActive = input.is_active;
   if (Object.keys(set).length === 0) return toMember(m);
   const [u] = await ctx.db.update(members).set(set).where(eq(members.id, m.id)).returning();
+  if (input.role !== undefined || input.is_active !== undefined) await publishWorkspaceEvent(ctx, "members_updated", { member_id: m.id });
   return toMember(u ?? m);
 }
 

@@ -3,6 +3,7 @@ import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
 import { ROLE_RANK } from "../../../platform/identity/roles";
 import { type Role, users, workspaceMembers } from "../../../platform/identity/tables";
+import { publishWorkspaceEvent } from "../../notifications/service";
 import { requirePermission } from "../../permissions/service";
 import { otherWorkspaceCount, removeMembership } from "../../workspaces/service";
 import { members } from "../tables";
@@ -61,6 +62,7 @@ export async function removeMember(ctx: ServiceContext, memberId: string) {
   }
   await assertOutranks(ctx, membership.role);
   await removeMembership(ctx, membership);
+  await publishWorkspaceEvent(ctx, "members_updated", { member_id: m.id, removed: true });
 }
 
 /** Irreversible: only for a user whose only workspace is this one. */
