@@ -476,6 +476,15 @@ async function postingComparison(
       await pool.end();
       return ms;
     },
+    // The same driver path as the POST, minus its work: a Worker request that resolves the
+    // workspace (control DB), opens the tenant database and runs one query there.
+    tenantRead: async () => {
+      const t0 = now();
+      const res = await fetch(`${api}/api/v1/members/me`, { headers: headers(owner.token, workspace) });
+      await res.text();
+      if (res.status !== 200) throw new Error(`GET /members/me: HTTP ${res.status}`);
+      return now() - t0;
+    },
     health: async () => {
       const t0 = now();
       const res = await fetch(`${api}/health`);
@@ -502,12 +511,15 @@ async function postingComparison(
   const rawInsert = latencyStats(samples.rawInsert ?? []);
   const neonInsertNewConnection = latencyStats(samples.neonInsertNewConnection ?? []);
   const health = latencyStats(samples.health ?? []);
+  const tenantRead = latencyStats(samples.tenantRead ?? []);
   return {
     post,
     rawInsert,
     neonInsertNewConnection,
     health,
+    tenantRead,
     ratio: {
+      postVsTenantReadP50: round(post.p50 / tenantRead.p50),
       postVsRawInsertP50: round(post.p50 / rawInsert.p50),
       postVsNeonInsertNewConnectionP50: round(post.p50 / neonInsertNewConnection.p50),
       postVsHealthP50: round(post.p50 / health.p50),
@@ -698,10 +710,11 @@ async function main() {
   console.log(row("raw INSERT (pg, persistent connection)", posting.rawInsert));
   console.log(row("same INSERT, Neon driver, new connection", posting.neonInsertNewConnection));
   console.log(row("GET /health (Worker baseline)", posting.health));
+  console.log(row("GET /members/me (tenant path)", posting.tenantRead));
   const r = posting.ratio;
   console.log(
     `  POST p50 / raw INSERT ${fmt(r.postVsRawInsertP50)} (goal <= ${GOAL_POST_VS_INSERT}: ${results.posting.goalMet ? "met" : "NOT met"}), ` +
-      `/ Neon new-connection INSERT ${fmt(r.postVsNeonInsertNewConnectionP50)}, / health ${fmt(r.postVsHealthP50)} ` +
+      `/ Neon new-connection INSERT ${fmt(r.postVsNeonInsertNewConnectionP50)}, / health ${fmt(r.postVsHealthP50)}, / tenant read ${fmt(r.postVsTenantReadP50)} ` +
       `(POST − health p50 ${fmt(r.postMinusHealthP50Ms)} ms)\n`,
   );
   mkdirSync(dirname(RESULTS), { recursive: true });
