@@ -83,6 +83,16 @@ describe("app", () => {
     expect(pre.headers.get("access-control-allow-origin")).toBe("*");
   });
 
+  it("reports absent fields as missing whatever their type (FastAPI style)", async () => {
+    const { signup } = await import("./harness");
+    const a = await signup();
+    const r = await call("POST", "/api/v1/modules", { token: a.token, workspace: a.workspaceId, body: {} });
+    expect(r.status).toBe(422);
+    expect(r.body.detail).toContainEqual({ loc: ["body", "module"], msg: "Field required", type: "missing" });
+    const wrong = await call("POST", "/api/v1/modules", { token: a.token, workspace: a.workspaceId, body: { module: "nope" } });
+    expect(wrong.body.detail[0]).toMatchObject({ loc: ["body", "module"], type: "invalid_value" });
+  });
+
   it("rejects a wrong content type for JSON bodies with 415", async () => {
     const r = await raw("/api/v1/auth/login", { method: "POST", headers: { "content-type": "text/plain" }, body: "email=a" });
     expect(r.status).toBe(415);

@@ -286,7 +286,9 @@ describe("notify()", () => {
     expect((await as(b, ws)("GET", "/list")).body.total).toBe(2);
 
     const t0 = Date.now();
-    expect(await sendNotificationDigests(env, t0)).toBeGreaterThanOrEqual(2);
+    // The run covers every workspace of the shared test database, and another run (the cron) may
+    // claim these first; what must hold is exactly one digest per member, checked below.
+    await sendNotificationDigests(env, t0);
     for (const p of [a, b]) {
       const digests = await emailsTo(p.email, "notification_digest");
       expect(digests).toHaveLength(1);

@@ -13,11 +13,24 @@ export interface AppEnv {
 
 export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
-/** Zod issues → FastAPI's `[{loc, msg, type}]`, `loc` starting with where the value came from. */
-export function toFieldIssues(target: string, error: z.ZodError): FieldIssue[] {
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = input;
+  for (const k of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
+}
+
+/**
+ * Zod issues → FastAPI's `[{loc, msg, type}]`, `loc` starting with where the value came from.
+ * A field absent from the input is `missing` ("Field required") whatever its type, as in FastAPI.
+ */
+export function toFieldIssues(target: string, error: z.ZodError, input?: unknown): FieldIssue[] {
   const where = target === "json" || target === "form" ? "body" : target === "param" ? "path" : target;
   return error.issues.map((i) => {
-    const missing = i.code === "invalid_type" && /received undefined/.test(i.message);
+    const missing =
+      input !== undefined ? valueAt(input, i.path) === undefined && i.code !== "custom" : /received undefined/.test(i.message);
     return {
       loc: [where, ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))],
       msg: missing ? "Field required" : i.message,
@@ -36,7 +49,12 @@ export function createRouter() {
     defaultHook: (result, c) => {
       if (!result.success) {
         return c.json(
-          { detail: toFieldIssues(result.target, result.error), code: "validation_error", request_id: c.get("requestId") },
+          {
+            // On failure the hook still gets the raw input as `data` (zod-validator spreads it first).
+            detail: toFieldIssues(result.target, result.error, (result as { data?: unknown }).data),
+            code: "validation_error",
+            request_id: c.get("requestId"),
+          },
           422,
         );
       }
