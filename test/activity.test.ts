@@ -6,6 +6,7 @@ import { activities } from "../src/modules/activity/tables";
 import { channelMembers, channels } from "../src/modules/channels/tables";
 import { notifications } from "../src/modules/notifications/tables";
 import { rolePermissions } from "../src/modules/permissions/tables";
+import { taskAssignees, tasks } from "../src/modules/tasks/tables";
 import { teamMembers, teams } from "../src/modules/teams/tables";
 import type { Db } from "../src/platform/db";
 import { jobs } from "../src/platform/jobs/tables";
@@ -57,6 +58,14 @@ beforeAll(async () => {
     const [team] = await db.insert(teams).values({ name: "Builders" }).returning();
     teamId = team?.id as string;
     await db.insert(teamMembers).values({ teamId, memberId: member.memberId });
+    // Task activities are about a real standalone task that the member and the viewer are
+    // assigned to: standalone tasks' activity is visible only to who may open the task.
+    const [alpha] = await db.insert(tasks).values({ title: "Alpha", ownerMemberId: ownerId }).returning();
+    const alphaId = alpha?.id as string;
+    await db.insert(taskAssignees).values([
+      { taskId: alphaId, memberId: member.memberId },
+      { taskId: alphaId, memberId: viewer.memberId },
+    ]);
     const rows: [string, string, string | null, string, number, string | null][] = [
       ["a9", "task.updated", ownerId, `=cmd|"/c calc"!A1, "quoted"`, 0.5 * HOUR, null],
       ["a1", "task.created", ownerId, "Created task Alpha", 1 * HOUR, null],
@@ -75,7 +84,7 @@ beforeAll(async () => {
           type,
           actorMemberId: actor,
           subjectType: type.split(".")[0] as string,
-          subjectId: crypto.randomUUID(),
+          subjectId: type.startsWith("task.") ? alphaId : crypto.randomUUID(),
           channelId,
           summary,
           data: { key },
@@ -510,3 +519,23 @@ describeSecurity("activity", [
   { method: "GET", path: `/api/v1/activity/export/jobs/${someJob}/download`, workspace: true },
   { method: "GET", path: `/api/v1/activity/export/jobs/${someJob}/download-url`, workspace: true },
 ]);
+
+describe("standalone tasks in the feed", () => {
+  it("only their owner, assignees, the actor and admins see a standalone task's activity", async () => {
+    const owner = await signup();
+    const [a, b] = await Promise.all([join(owner, "member"), join(owner, "member")]);
+    const ws = owner.workspaceId;
+    const title = `Secret ${crypto.randomUUID()}`;
+    const made = await call("POST", "/api/v1/tasks", { token: a.token, workspace: ws, body: { title } });
+    expect(made.status).toBe(201);
+    const seen = async (token: string) => {
+      const r = await call("GET", `/api/v1/activity/feed?search=${encodeURIComponent(title)}`, { token, workspace: ws });
+      expect(r.status).toBe(200);
+      return r.body.total as number;
+    };
+    expect(await seen(a.token)).toBeGreaterThan(0);
+    expect(await seen(owner.token)).toBeGreaterThan(0);
+    expect(await seen(b.token)).toBe(0);
+    expect((await call("GET", `/api/v1/tasks/${made.body.id}`, { token: b.token, workspace: ws })).status).toBe(404);
+  });
+});

@@ -242,6 +242,52 @@ describe("removing members: the seed's three scenarios", () => {
   });
 });
 
+describe("pending invitations give no power over an account", () => {
+  it("an invitee who has not accepted cannot be reset, edited or deleted by the inviter", async () => {
+    const [mallory, victim] = await Promise.all([signup(), signup()]);
+    const link = await call("POST", `/api/v1/workspaces/${mallory.workspaceId}/invite-link`, {
+      token: mallory.token,
+      body: { email: victim.email, role: "member" },
+    });
+    expect(link.status).toBe(200);
+    const ws = mallory.workspaceId;
+    expect(
+      (await call("POST", `/api/v1/workspaces/${ws}/users/${victim.userId}/password-reset-link`, { token: mallory.token })).status,
+    ).toBe(404);
+    expect((await call("POST", `/api/v1/workspaces/${ws}/users/${victim.userId}/password-reset`, { token: mallory.token })).status).toBe(
+      404,
+    );
+    expect(
+      (await call("PUT", `/api/v1/auth/${victim.userId}`, { token: mallory.token, body: { email: uniqueEmail("evil") } })).status,
+    ).toBe(404);
+    expect((await call("GET", `/api/v1/auth/${victim.userId}`, { token: mallory.token })).status).toBe(404);
+
+    // Removing the pending invitation leaves the (password-holding) account alone.
+    const removed = await call("DELETE", `/api/v1/workspaces/${ws}/members/${link.body.member_id}`, { token: mallory.token });
+    expect(removed.body).toMatchObject({ scenario: "invitation_removed", user_deleted: false });
+    expect((await call("POST", "/api/v1/auth/login", { body: { email: victim.email, password: victim.password } })).status).toBe(200);
+  });
+
+  it("admins cannot take a reset link for, or change the email of, someone with other workspaces", async () => {
+    const [owner, other] = await Promise.all([signup(), signup()]);
+    const link = await call("POST", `/api/v1/workspaces/${owner.workspaceId}/invite-link`, {
+      token: owner.token,
+      body: { email: other.email },
+    });
+    await call("POST", "/api/v1/workspaces/invitations/accept", { body: { token: link.body.token } });
+    const resetLink = await call("POST", `/api/v1/workspaces/${owner.workspaceId}/users/${other.userId}/password-reset-link`, {
+      token: owner.token,
+    });
+    expect(resetLink.status).toBe(403);
+    const email = await call("PUT", `/api/v1/auth/${other.userId}`, { token: owner.token, body: { email: uniqueEmail("evil") } });
+    expect(email.status).toBe(403);
+    // The reset email (which only the account's owner reads) is still allowed.
+    expect(
+      (await call("POST", `/api/v1/workspaces/${owner.workspaceId}/users/${other.userId}/password-reset`, { token: owner.token })).status,
+    ).toBe(200);
+  });
+});
+
 describeSecurity("workspaces", [
   { method: "PUT", path: "/api/v1/workspaces/{ws}", body: { name: "x" } },
   { method: "GET", path: "/api/v1/workspaces/{ws}/members" },

@@ -4,7 +4,7 @@ import type { Permission } from "../permissions/service";
 import { teamMembers } from "../teams/tables";
 import { type ActivityFilters, dateBounds } from "./schemas";
 import { activities } from "./tables";
-import { type Viewer, visibleChannelCondition } from "./visibility";
+import { type Viewer, visibleChannelCondition, visibleStandaloneTaskCondition } from "./visibility";
 
 /**
  * Feed categories (the seed's `types` values) whose name differs from the resource in the
@@ -49,6 +49,8 @@ export function visibilityConditions(viewer: Viewer): SQL[] {
   const out: SQL[] = [];
   const channel = visibleChannelCondition(viewer, activities.channelId);
   if (channel) out.push(channel);
+  const standalone = visibleStandaloneTaskCondition(viewer, activities);
+  if (standalone) out.push(standalone);
   const hidden = Object.entries(VIEW_PERMISSION)
     .filter(([, p]) => !viewer.permissions.has(p))
     .map(([r]) => r);

@@ -42,7 +42,9 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     const ctx = c.get("ctx");
     const scope = await scopeOf(c.env.JWT_SECRET, c.req.header("authorization"), c.req.header("x-api-key"));
     const body = new Uint8Array(await c.req.arrayBuffer());
-    const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${new TextDecoder().decode(body)}`);
+    // The workspace is part of the request: the same body in another workspace is another request.
+    const workspace = c.req.header("x-workspace-id") ?? "";
+    const requestHash = await sha256Hex(`${c.req.method} ${c.req.path} ${workspace}\n${new TextDecoder().decode(body)}`);
     const db = ctx.control;
     // Expired entries make way for a fresh request.
     await db

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { actorUserId, type ServiceContext } from "../../../platform/context";
 import { isUniqueViolation } from "../../../platform/db";
@@ -102,6 +102,8 @@ async function sharedMemberships(ctx: ServiceContext, callerId: string, targetId
         eq(workspaceMembers.userId, callerId),
         eq(workspaceMembers.status, "active"),
         eq(target.userId, targetId),
+        // Only accepted members: an invitation does not make someone's account yours to edit.
+        eq(target.status, "active"),
         ctx.workspace ? eq(workspaceMembers.workspaceId, ctx.workspace.id) : sql`true`,
       ),
     );
@@ -148,6 +150,15 @@ export async function updateUserById(ctx: ServiceContext, userId: string, input:
     await changeRole(ctx, shared as SharedMembership, userId, role);
   }
   const set = profileSet(profile);
+  if (email !== undefined && userId !== callerId) {
+    // The email is where password resets go: an admin may change it only for an account that
+    // lives in their workspace alone, never to take over someone's other workspaces.
+    const elsewhere = await ctx.control.$count(
+      workspaceMembers,
+      and(eq(workspaceMembers.userId, userId), ne(workspaceMembers.workspaceId, (shared as SharedMembership).workspaceId)),
+    );
+    if (elsewhere > 0) throw new ServiceError("forbidden", "This user belongs to other workspaces; only they can change their email");
+  }
   if (email !== undefined) set.email = email;
   const u = await saveUser(ctx, userId, set);
   await mirrorToWorkspace(ctx, u, role);

@@ -78,7 +78,10 @@ export async function removeMembership(ctx: ServiceContext, m: Membership) {
   await ctx.control.delete(workspaceMembers).where(eq(workspaceMembers.id, m.id));
   const others = await ctx.control.$count(workspaceMembers, eq(workspaceMembers.userId, m.userId));
   let userDeleted = false;
-  if (others === 0) {
+  // An invitee who never accepted only goes with the invitation if the account was made for it
+  // (no password); an existing account that was merely invited stays.
+  const [u] = m.status === "active" ? [] : await ctx.control.select({ hash: users.passwordHash }).from(users).where(eq(users.id, m.userId));
+  if (others === 0 && (m.status === "active" || u?.hash === null)) {
     await ctx.control.delete(users).where(eq(users.id, m.userId));
     userDeleted = true;
   }
@@ -107,7 +110,8 @@ async function targetInWorkspace(ctx: ServiceContext, workspaceId: string, userI
     .select({ m: workspaceMembers, u: users })
     .from(workspaceMembers)
     .innerJoin(users, eq(users.id, workspaceMembers.userId))
-    .where(and(eq(workspaceMembers.workspaceId, workspaceId), eq(workspaceMembers.userId, userId)))
+    // Only people who accepted: a pending invitation gives no power over someone's account.
+    .where(and(eq(workspaceMembers.workspaceId, workspaceId), eq(workspaceMembers.userId, userId), eq(workspaceMembers.status, "active")))
     .limit(1);
   if (!row) throw new ServiceError("not_found", "User not found");
   assertCanManage(callerRole, row.m.role);
@@ -126,6 +130,11 @@ export async function sendAdminPasswordReset(ctx: ServiceContext, workspaceId: s
 export async function createAdminPasswordResetLink(ctx: ServiceContext, workspaceId: string, userId: string) {
   const { membership } = await requireWorkspaceRole(ctx, workspaceId, "admin");
   const { u } = await targetInWorkspace(ctx, workspaceId, userId, membership.role);
+  // A link hands the admin a credential for the account: only for accounts that live in this
+  // workspace alone (others get the email, which only the account's owner can read).
+  if ((await otherWorkspaceCount(ctx, u.id, workspaceId)) > 0) {
+    throw new ServiceError("forbidden", "This user belongs to other workspaces; send them the reset email instead");
+  }
   const ttl = 24 * 3600_000;
   const link = await issuePasswordReset(ctx, u.id, u.email, ttl, false);
   return { reset_url: link, expires_at: new Date(Date.now() + ttl).toISOString(), email: u.email };
