@@ -1,9 +1,9 @@
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { ServiceContext } from "../../platform/context";
 import type { Db } from "../../platform/db";
 import { ROLE_RANK } from "../../platform/identity/roles";
-import { channelAccess, channelMembers, channels } from "../channels/tables";
+import { visibleChannelIdsSql } from "../channels/internal";
 import { currentMember } from "../members/service";
 import { myPermissions, type Permission } from "../permissions/service";
 import { taskAssignees, tasks } from "../tasks/tables";
@@ -66,14 +66,11 @@ async function activeTeamIdsOf(db: Db, memberId: string): Promise<string[]> {
  * not in a channel = visible. Undefined when the viewer sees every channel (can_manage_channel).
  */
 export function visibleChannelCondition(viewer: Viewer, column: AnyPgColumn): SQL | undefined {
-  if (viewer.permissions.has("can_manage_channel")) return undefined;
-  const publicOk = viewer.permissions.has("can_view_channel");
-  const grantees = viewer.teamIds.length
-    ? sql`(${channelAccess.memberId} = ${viewer.memberId} OR ${inArray(channelAccess.teamId, viewer.teamIds)})`
-    : sql`${channelAccess.memberId} = ${viewer.memberId}`;
-  return sql`(${column} IS NULL OR ${column} IN (
-    SELECT ${channels.id} FROM ${channels} WHERE ${publicOk ? sql`NOT ${channels.isPrivate}` : sql`false`}
-    UNION SELECT ${channelMembers.channelId} FROM ${channelMembers} WHERE ${channelMembers.memberId} = ${viewer.memberId}
-    UNION SELECT ${channelAccess.channelId} FROM ${channelAccess} WHERE ${grantees}
-  ))`;
+  const ids = visibleChannelIdsSql({
+    memberId: viewer.memberId,
+    teamIds: viewer.teamIds,
+    manageAll: viewer.permissions.has("can_manage_channel"),
+    viewPublic: viewer.permissions.has("can_view_channel"),
+  });
+  return ids ? sql`(${column} IS NULL OR ${column} IN (${ids}))` : undefined;
 }

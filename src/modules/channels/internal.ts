@@ -1,4 +1,4 @@
-import { and, eq, inArray, or } from "drizzle-orm";
+import { and, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import { type RoomClient, roomClient } from "../../platform/clients/rooms";
 import type { ServiceContext } from "../../platform/context";
 import { ServiceError } from "../../platform/errors";
@@ -55,6 +55,31 @@ export async function channelAccessFor(ctx: ServiceContext, channel: ChannelRow)
     // A channel admin whose workspace role fell to viewer no longer manages anything.
     canManage: manageAll || (participant?.role === "admin" && ctx.workspace?.role !== "viewer"),
   };
+}
+
+/** What decides which channels someone sees, for set-based (SQL) checks. */
+export interface ChannelViewer {
+  memberId: string;
+  teamIds: string[];
+  /** can_manage_channel: sees every channel. */
+  manageAll: boolean;
+  /** can_view_channel: sees public channels. */
+  viewPublic: boolean;
+}
+
+/**
+ * channelAccessFor()'s visibility rule as a set, for lists and feeds: a subquery of the ids of
+ * channels the viewer sees (public ones with can_view_channel, ones they participate in, ones
+ * granted to them or their teams). Undefined when they see every channel.
+ */
+export function visibleChannelIdsSql(v: ChannelViewer): SQL | undefined {
+  if (v.manageAll) return undefined;
+  const grantees = v.teamIds.length
+    ? sql`(${channelAccess.memberId} = ${v.memberId} OR ${inArray(channelAccess.teamId, v.teamIds)})`
+    : sql`${channelAccess.memberId} = ${v.memberId}`;
+  return sql`SELECT ${channels.id} FROM ${channels} WHERE ${v.viewPublic ? sql`NOT ${channels.isPrivate}` : sql`false`}
+    UNION SELECT ${channelMembers.channelId} FROM ${channelMembers} WHERE ${channelMembers.memberId} = ${v.memberId}
+    UNION SELECT ${channelAccess.channelId} FROM ${channelAccess} WHERE ${grantees}`;
 }
 
 /** Fetch-or-404 by slug, with the caller's access; invisible channels are 404 too. */

@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { Bindings } from "../../env";
 import { createContext, type ServiceContext } from "../../platform/context";
-import { decryptSecret } from "../../platform/crypto";
 import { Connections } from "../../platform/db";
 import { enqueueEmail } from "../../platform/email/outbox";
 import { tenantDatabases, workspaces } from "../../platform/identity/tables";
 import { uuidv7 } from "../../platform/ids";
+import { tenantConnectionString } from "../../platform/tenancy/connection";
 import { isSchemaBehind } from "../../platform/tenancy/resolve";
 import { members } from "../members/tables";
 import { EVENT_TYPES, isEventType } from "./catalogue";
@@ -66,7 +66,7 @@ async function digestWorkspace(ctx: ServiceContext, ws: Workspace, now: Date): P
   // A connection per workspace, closed as soon as it is done (not held until the whole run ends).
   const conns = new Connections(ctx.env.DB_WS_PROXY);
   try {
-    const db = conns.open(await decryptSecret(ctx.env.ENCRYPTION_KEY, ws.encrypted));
+    const db = conns.open(await tenantConnectionString(ctx.env.ENCRYPTION_KEY, ws.encrypted));
     const s = notificationEmailSettings;
     const due = or(
       isNull(s.memberId),

@@ -4,7 +4,7 @@ import type { Db } from "../../platform/db";
 import { ServiceError } from "../../platform/errors";
 import { ROLE_RANK } from "../../platform/identity/roles";
 import { isUuid } from "../../platform/ids";
-import { channelAccessFor } from "../channels/internal";
+import { channelAccessFor, visibleChannelIdsSql } from "../channels/internal";
 import { channels } from "../channels/tables";
 import { currentMember } from "../members/service";
 import { hasPermission } from "../permissions/service";
@@ -132,20 +132,8 @@ export async function visibleTasksSql(ctx: ServiceContext): Promise<SQL | undefi
     hasPermission(ctx, "can_manage_channel"),
     hasPermission(ctx, "can_view_channel"),
   ]);
-  const teams = teamIds.length
-    ? sql`or ca.team_id in (${sql.join(
-        teamIds.map((t) => sql`${t}`),
-        sql`, `,
-      )})`
-    : sql``;
-  const channelVisible = manageAll
-    ? sql`"tasks"."channel_id" is not null`
-    : sql`"tasks"."channel_id" in (
-        select c.id from channels c
-        where (${viewPublic ? sql`not c.is_private` : sql`false`})
-          or exists (select 1 from channel_members cm where cm.channel_id = c.id and cm.member_id = ${me.id})
-          or exists (select 1 from channel_access ca where ca.channel_id = c.id and (ca.member_id = ${me.id} ${teams}))
-      )`;
+  const ids = visibleChannelIdsSql({ memberId: me.id, teamIds, manageAll, viewPublic });
+  const channelVisible = ids ? sql`"tasks"."channel_id" in (${ids})` : sql`"tasks"."channel_id" is not null`;
   return sql`(${channelVisible} or ("tasks"."channel_id" is null and (
     "tasks"."owner_member_id" = ${me.id}
     or exists (select 1 from task_assignees ta where ta.task_id = "tasks"."id" and ta.member_id = ${me.id})

@@ -1,11 +1,11 @@
 import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { STUCK_AFTER_MS } from "../../scheduled";
 import { createContext, type ServiceContext } from "../context";
-import { decryptSecret } from "../crypto";
 import { ServiceError } from "../errors";
 import { tenantDatabases } from "../identity/tables";
 import { JobReporter } from "../jobs/service";
 import { type JobStatus, jobs } from "../jobs/tables";
+import { tenantConnectionString } from "./connection";
 import { migrateTenant } from "./provisioner";
 import { TENANT_SCHEMA_VERSION } from "./resolve";
 
@@ -101,7 +101,7 @@ export async function runTenantMigration(ctx: ServiceContext, jobId: string, wor
       .where(eq(tenantDatabases.workspaceId, workspaceId))
       .limit(1);
     if (!row) throw new ServiceError("not_found", "The workspace has no database");
-    const url = await decryptSecret(ctx.env.ENCRYPTION_KEY, row.encrypted);
+    const url = await tenantConnectionString(ctx.env.ENCRYPTION_KEY, row.encrypted);
     await reporter.update({
       status: "RUNNING",
       progress: 20,

@@ -1,25 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { tenantMigrations } from "../../../migrations/tenant";
 import type { ServiceContext, WorkspaceScope } from "../context";
-import { decryptSecret } from "../crypto";
 import { latestMigration } from "../db/migrator";
 import { ServiceError } from "../errors";
 import { tenantDatabases, workspaceMembers, workspaces } from "../identity/tables";
 import { isUuid } from "../ids";
-
-// Decrypted connection strings, per isolate, briefly: saves an AES-GCM decrypt per request.
-// Keyed by ciphertext, so a re-provisioned workspace never reuses a stale entry.
-const CACHE_MS = 5 * 60_000;
-const cache = new Map<string, { value: string; until: number }>();
-
-async function connectionString(encryptionKey: string, ciphertext: string): Promise<string> {
-  const hit = cache.get(ciphertext);
-  if (hit && hit.until > Date.now()) return hit.value;
-  const value = await decryptSecret(encryptionKey, ciphertext);
-  if (cache.size > 1000) cache.clear();
-  cache.set(ciphertext, { value, until: Date.now() + CACHE_MS });
-  return value;
-}
+import { tenantConnectionString } from "./connection";
 
 /** The tenant schema this build of the Worker expects (the last bundled tenant migration). */
 export const TENANT_SCHEMA_VERSION = latestMigration(tenantMigrations) ?? null;
@@ -81,6 +67,6 @@ export async function resolveWorkspace(
     );
   }
   const scope: WorkspaceScope = { id: workspaceId, role: row.role, membershipId: row.membershipId };
-  ctx.bindTenant(scope, await connectionString(ctx.env.ENCRYPTION_KEY, row.encrypted));
+  ctx.bindTenant(scope, await tenantConnectionString(ctx.env.ENCRYPTION_KEY, row.encrypted));
   return scope;
 }
