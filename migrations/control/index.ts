@@ -5,6 +5,7 @@ import m1 from "./0001_neon_template_version.sql";
 import m2 from "./0002_teams.sql";
 import m3 from "./0003_api_keys.sql";
 import m4 from "./0004_idempotency.sql";
+import m5 from "./0005_agents.sql";
 
 export const controlMigrations: Migration[] = [
   { name: "0000_init", sql: m0 },
@@ -12,4 +13,5 @@ export const controlMigrations: Migration[] = [
   { name: "0002_teams", sql: m2 },
   { name: "0003_api_keys", sql: m3 },
   { name: "0004_idempotency", sql: m4 },
+  { name: "0005_agents", sql: m5 },
 ];

@@ -10,6 +10,12 @@ import m6 from "./0006_channel_management.sql";
 import m7 from "./0007_meetings_activity.sql";
 import m8 from "./0008_channel_conversation.sql";
 import m9 from "./0009_tasks_goals.sql";
+import m10 from "./0010_records.sql";
+import m11 from "./0011_chat.sql";
+import m12 from "./0012_agents.sql";
+import m13 from "./0013_imports.sql";
+import m14 from "./0014_records_trgm_extension.sql";
+import m15 from "./0015_records_query.sql";
 
 export const tenantMigrations: Migration[] = [
   { name: "0000_init", sql: m0 },
@@ -22,4 +28,10 @@ export const tenantMigrations: Migration[] = [
   { name: "0007_meetings_activity", sql: m7 },
   { name: "0008_channel_conversation", sql: m8 },
   { name: "0009_tasks_goals", sql: m9 },
+  { name: "0010_records", sql: m10 },
+  { name: "0011_chat", sql: m11 },
+  { name: "0012_agents", sql: m12 },
+  { name: "0013_imports", sql: m13 },
+  { name: "0014_records_trgm_extension", sql: m14 },
+  { name: "0015_records_query", sql: m15 },
 ];

@@ -2,6 +2,7 @@
 export * from "../modules/api-keys/tables";
 export * from "../modules/auth/tables";
 export * from "../modules/workspaces/tables";
+export * from "../platform/ai/credit-tables";
 export * from "../platform/email/tables";
 export * from "../platform/idempotency/tables";
 export * from "../platform/identity/tables";
