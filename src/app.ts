@@ -1,5 +1,6 @@
 import { cors } from "hono/cors";
 import { activityRouter } from "./modules/activity";
+import { aiRouter } from "./modules/ai";
 import { apiKeysRouter } from "./modules/api-keys";
 import { authRouter } from "./modules/auth";
 import { channelsRouter } from "./modules/channels";
@@ -53,6 +54,7 @@ export function createApp() {
   app.route("/", notificationsRouter);
   app.route("/", meetingsRouter);
   app.route("/", activityRouter);
+  app.route("/", aiRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -26,6 +26,8 @@ export interface Bindings {
   NEON_ROLE_NAME?: string;
   OPENAI_BASE_URL: string;
   OPENAI_API_KEY: string;
+  /** Milliseconds the AI gateway waits for the model server to answer (default 60000). */
+  AI_TIMEOUT_MS?: string;
   JWT_SECRET: string;
   ENCRYPTION_KEY: string;
   SIGNING_KEY: string;
@@ -33,6 +35,10 @@ export interface Bindings {
   LIVEKIT_URL?: string;
   LIVEKIT_API_KEY?: string;
   LIVEKIT_API_SECRET?: string;
+  /** Google Geocoding API key (geo module); without it geocoding uses the offline US ZIP/city gazetteer. */
+  GOOGLE_MAPS_API_KEY?: string;
+  /** Override of the Geocoding endpoint (a proxy, or a local fake); default Google's. */
+  GOOGLE_MAPS_API_URL?: string;
   /** "off" disables rate limiting (benchmarks' unlimited baseline only). */
   RATE_LIMITS?: string;
   CHANNEL_ROOM: DurableObjectNamespace<ChannelRoom>;

@@ -19,6 +19,8 @@ export default defineConfig({
             DATABASE_URL: stack.controlUrl,
             DB_WS_PROXY: stack.proxy,
             OPENAI_BASE_URL: stack.aiUrl,
+            // Short, so the model server's scripted hangs turn into 504s quickly.
+            AI_TIMEOUT_MS: "3000",
             API_URL: "http://atrium.test",
           },
         },

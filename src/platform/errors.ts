@@ -16,6 +16,9 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "rate_limited"
   | "insufficient_credits"
+  | "extraction_failed"
+  | "ai_provider_error"
+  | "ai_provider_timeout"
   | "migration_required"
   | "provisioning_failed"
   | "service_unavailable"
@@ -35,6 +38,12 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   insufficient_credits: 402,
+  /** The model's output did not match the requested JSON Schema, even after a repair retry. */
+  extraction_failed: 422,
+  /** The model server failed (5xx, refused, malformed answer). */
+  ai_provider_error: 502,
+  /** The model server did not answer in time. */
+  ai_provider_timeout: 504,
   migration_required: 503,
   provisioning_failed: 500,
   service_unavailable: 503,

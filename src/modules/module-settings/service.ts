@@ -1,4 +1,5 @@
 import { eq, type SQL, sql } from "drizzle-orm";
+import { forgetWorkspaceDefaultModel } from "../../platform/ai/defaults";
 import { actorUserId, type ServiceContext } from "../../platform/context";
 import { isUniqueViolation } from "../../platform/db";
 import { ServiceError } from "../../platform/errors";
@@ -7,6 +8,11 @@ import { isModuleKey, MODULE_KEYS, type ModuleKey } from "./catalogue";
 import { toModuleSettings } from "./internal";
 import type { ModuleSettingsCreate, ModuleSettingsUpdate, ModuleToggle } from "./schemas";
 import { moduleSettings } from "./tables";
+
+/** The AI gateway caches the workspace's default model per isolate: drop it when `ai` changes. */
+function aiSettingsChanged(ctx: ServiceContext) {
+  if (ctx.workspace) forgetWorkspaceDefaultModel(ctx.workspace.id);
+}
 
 /** A module named in a path: unknown keys are a 404, like any other missing resource. */
 function moduleFromPath(module: string): ModuleKey {
@@ -39,6 +45,7 @@ export async function createModuleSettings(ctx: ServiceContext, input: ModuleSet
       .insert(moduleSettings)
       .values({ module: input.module, isEnabled: input.is_enabled, settings: input.settings, updatedBy: actorUserId(ctx) })
       .returning();
+    if (input.module === "ai") aiSettingsChanged(ctx);
     return toModuleSettings(input.module, row);
   } catch (e) {
     if (isUniqueViolation(e)) throw new ServiceError("conflict", `Settings for module ${input.module} already exist`);
@@ -75,6 +82,7 @@ async function upsert(
       set: { ...setEnabled, ...(settings !== undefined ? { settings } : {}), updatedBy, updatedAt: new Date() },
     })
     .returning();
+  if (module === "ai") aiSettingsChanged(ctx);
   return toModuleSettings(module, row);
 }
 

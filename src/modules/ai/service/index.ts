@@ -1,0 +1,4 @@
+export * from "./assistant";
+export * from "./llm";
+export * from "./media";
+export * from "./prompts";
