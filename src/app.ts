@@ -1,18 +1,26 @@
 import { cors } from "hono/cors";
 import { activityRouter } from "./modules/activity";
+import { agentsRouter } from "./modules/agents";
 import { aiRouter } from "./modules/ai";
 import { apiKeysRouter } from "./modules/api-keys";
 import { authRouter } from "./modules/auth";
 import { channelsRouter } from "./modules/channels";
+import { chatRouter } from "./modules/chat";
+import { geoRouter } from "./modules/geo";
 import { goalsRouter } from "./modules/goals";
+import { importsRouter } from "./modules/imports";
+import { integrationRecordsRouter } from "./modules/integration-records";
 import { meetingsRouter } from "./modules/meetings";
 import { membersRouter } from "./modules/members";
 import { moduleSettingsRouter } from "./modules/module-settings";
 import { notificationsRouter } from "./modules/notifications";
 import { permissionsRouter } from "./modules/permissions";
+import { recordsRouter } from "./modules/records";
+import { recordsetsRouter } from "./modules/recordsets";
 import { systemRouter } from "./modules/system";
 import { tasksRouter } from "./modules/tasks";
 import { teamsRouter } from "./modules/teams";
+import { trackingRouter } from "./modules/tracking";
 import { workspaceHealthRouter } from "./modules/workspace-health";
 import { workspacesRouter } from "./modules/workspaces";
 import { docsHtml } from "./platform/docs";
@@ -55,6 +63,16 @@ export function createApp() {
   app.route("/", meetingsRouter);
   app.route("/", activityRouter);
   app.route("/", aiRouter);
+  app.route("/", chatRouter);
+  app.route("/", agentsRouter);
+  // Static paths under /records and /recordsets (map/stream, import/…, geocode/…, trash) are
+  // served by these routers before records/recordsets' parameterised ones.
+  app.route("/", geoRouter);
+  app.route("/", importsRouter);
+  app.route("/", integrationRecordsRouter);
+  app.route("/", trackingRouter);
+  app.route("/", recordsRouter);
+  app.route("/", recordsetsRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -1,6 +1,7 @@
 import { and, inArray, lt } from "drizzle-orm";
 import type { Bindings } from "./env";
 import { sendNotificationDigests } from "./modules/notifications/digest";
+import { purgeTrashedRecordsets } from "./modules/recordsets/service";
 import { createContext } from "./platform/context";
 import { uuidv7 } from "./platform/ids";
 import { jobs } from "./platform/jobs/tables";
@@ -54,6 +55,16 @@ export async function purgeIdempotencyKeys(env: Bindings): Promise<void> {
   }
 }
 
+/** Deletes recordsets that have been in the trash for more than 30 days, in every workspace. */
+export async function purgeRecordsetTrash(env: Bindings, now = Date.now()): Promise<number> {
+  const ctx = createContext({ env, requestId: uuidv7(), actor: { kind: "system", name: "cron" }, waitUntil: () => {} });
+  try {
+    return await purgeTrashedRecordsets(ctx, now);
+  } finally {
+    await ctx.connections.close();
+  }
+}
+
 export async function scheduled(_controller: ScheduledController, env: Bindings, ectx: ExecutionContext): Promise<void> {
   const log = (task: string) => (e: unknown) =>
     console.error(JSON.stringify({ level: "error", msg: "cron task failed", task, error: String(e) }));
@@ -71,5 +82,12 @@ export async function scheduled(_controller: ScheduledController, env: Bindings,
         if (n > 0) console.log(JSON.stringify({ level: "info", msg: "notification digests sent", count: n }));
       })
       .catch(log("notification_digests")),
+  );
+  ectx.waitUntil(
+    purgeRecordsetTrash(env)
+      .then((n) => {
+        if (n > 0) console.log(JSON.stringify({ level: "info", msg: "purged trashed recordsets", count: n }));
+      })
+      .catch(log("purge_trashed_recordsets")),
   );
 }

@@ -46,7 +46,15 @@ export default defineConfig({
       optimizer: {
         ssr: {
           enabled: true,
-          include: ["jose", "@neondatabase/api-client", "axios", "openai", "livekit-server-sdk"],
+          include: [
+            "jose",
+            "@neondatabase/api-client",
+            "axios",
+            "openai",
+            "livekit-server-sdk",
+            "zipcodes/lib/codes.js",
+            "zipcodes/lib/states.js",
+          ],
         },
       },
     },

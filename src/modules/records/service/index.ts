@@ -1,0 +1,4 @@
+export * from "./attachments";
+export * from "./queries";
+export * from "./social";
+export * from "./write";

@@ -1,0 +1,4 @@
+export * from "./access";
+export * from "./pipeline";
+export * from "./recordsets";
+export * from "./views";
