@@ -453,7 +453,7 @@ async function postingComparison(
   await client.connect();
   neonConfig.wsProxy = (host, port) => `${proxy}/v1?address=${host}:${port}`;
   neonConfig.useSecureWebSocket = false;
-  neonConfig.pipelineConnect = false;
+  neonConfig.pipelineConnect = "password"; // as src/platform/db configureDriver
   neonConfig.pipelineTLS = false;
   neonConfig.coalesceWrites = false;
   neonConfig.webSocketConstructor = WebSocket;

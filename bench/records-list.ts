@@ -266,7 +266,7 @@ async function main() {
 
   neonConfig.wsProxy = (host, p) => `127.0.0.1:${stack.proxyPort}/v1?address=${host}:${p}`;
   neonConfig.useSecureWebSocket = false;
-  neonConfig.pipelineConnect = false;
+  neonConfig.pipelineConnect = "password"; // as src/platform/db configureDriver
   neonConfig.pipelineTLS = false;
   neonConfig.coalesceWrites = false;
   neonConfig.webSocketConstructor = WebSocket;

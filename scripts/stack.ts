@@ -1,6 +1,6 @@
 // The local stack shared by `npm run dev`, the test global setup and the benchmarks:
 // embedded PostgreSQL, the WebSocket proxy, migrations (control DB and tenant template).
-import { chmodSync, mkdirSync, mkdtempSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -80,8 +80,23 @@ export async function startPostgres(opts: StackOptions): Promise<EmbeddedPostgre
   });
   const { existsSync } = await import("node:fs");
   if (!existsSync(join(opts.dataDir, "PG_VERSION"))) await server.initialise();
+  writeLoopbackHba(opts.dataDir);
   await server.start();
   return server;
+}
+
+/**
+ * Loopback TCP connections authenticate with the cleartext password, as Neon's proxy accepts it
+ * over TLS: the Neon driver then pipelines startup and password (`pipelineConnect: "password"`,
+ * its production default) instead of running SCRAM — 4,096 HMAC rounds in JavaScript inside
+ * workerd — on every per-request connection. Rewritten on each start, so older `.data/` dirs follow.
+ * The server listens on 127.0.0.1 only; the stored SCRAM verifiers still check the password.
+ */
+function writeLoopbackHba(dataDir: string): void {
+  writeFileSync(
+    join(dataDir, "pg_hba.conf"),
+    "local all all scram-sha-256\nhost all all 127.0.0.1/32 password\nhost all all ::1/128 password\n",
+  );
 }
 
 /** Creates the database if missing, then applies every migration of `scope` to it. */

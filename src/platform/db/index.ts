@@ -13,7 +13,9 @@ export function configureDriver(wsProxy: string | undefined): void {
   if (!wsProxy || proxyConfigured === wsProxy) return;
   neonConfig.wsProxy = (host, port) => `${wsProxy}/v1?address=${host}:${port}`;
   neonConfig.useSecureWebSocket = false;
-  neonConfig.pipelineConnect = false;
+  // The local server takes the cleartext password on loopback (scripts/stack.ts), so startup and
+  // password go in one flight, as against Neon; SCRAM would cost ~4k HMACs in JS per connection.
+  neonConfig.pipelineConnect = "password";
   neonConfig.pipelineTLS = false;
   // Coalesced writes are flushed on a timer, after end() has already closed the WebSocket, so
   // the Terminate message is lost and the proxy sees a broken socket. Locally, close cleanly.
