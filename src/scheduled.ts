@@ -1,8 +1,9 @@
 import { and, inArray, lt } from "drizzle-orm";
 import type { Bindings } from "./env";
+import { failStaleAgentRuns } from "./modules/agents/service";
 import { sendNotificationDigests } from "./modules/notifications/digest";
 import { purgeTrashedRecordsets } from "./modules/recordsets/service";
-import { createContext } from "./platform/context";
+import { createContext, type ServiceContext } from "./platform/context";
 import { uuidv7 } from "./platform/ids";
 import { jobs } from "./platform/jobs/tables";
 import { purgeIdempotencySql } from "./platform/middleware/idempotency";
@@ -12,10 +13,19 @@ export const STUCK_AFTER_MS = 15 * 60_000;
 
 const STUCK_MESSAGE = "The job stopped responding and was cancelled; please try again";
 
-/** Marks jobs that stopped reporting as FAILED, so clients and admins see a clear outcome. */
-export async function reapStuckJobs(env: Bindings, now = Date.now()): Promise<number> {
+/** A system context for one cron task; its connections close when the task ends. */
+async function asCron<T>(env: Bindings, task: (ctx: ServiceContext) => Promise<T>): Promise<T> {
   const ctx = createContext({ env, requestId: uuidv7(), actor: { kind: "system", name: "cron" }, waitUntil: () => {} });
   try {
+    return await task(ctx);
+  } finally {
+    await ctx.connections.close();
+  }
+}
+
+/** Marks jobs that stopped reporting as FAILED, so clients and admins see a clear outcome. */
+export function reapStuckJobs(env: Bindings, now = Date.now()): Promise<number> {
+  return asCron(env, async (ctx) => {
     const reaped = await ctx.control
       .update(jobs)
       .set({
@@ -40,54 +50,40 @@ export async function reapStuckJobs(env: Bindings, now = Date.now()): Promise<nu
         .catch((e) => console.error(JSON.stringify({ level: "error", msg: "could not report reaped job", job_id: id, error: String(e) })));
     }
     return reaped.length;
-  } finally {
-    await ctx.connections.close();
-  }
+  });
 }
 
 /** Drops idempotency records past their 24 h replay window. */
 export async function purgeIdempotencyKeys(env: Bindings): Promise<void> {
-  const ctx = createContext({ env, requestId: uuidv7(), actor: { kind: "system", name: "cron" }, waitUntil: () => {} });
-  try {
-    await ctx.control.execute(purgeIdempotencySql);
-  } finally {
-    await ctx.connections.close();
-  }
+  await asCron(env, (ctx) => ctx.control.execute(purgeIdempotencySql));
 }
 
 /** Deletes recordsets that have been in the trash for more than 30 days, in every workspace. */
-export async function purgeRecordsetTrash(env: Bindings, now = Date.now()): Promise<number> {
-  const ctx = createContext({ env, requestId: uuidv7(), actor: { kind: "system", name: "cron" }, waitUntil: () => {} });
-  try {
-    return await purgeTrashedRecordsets(ctx, now);
-  } finally {
-    await ctx.connections.close();
-  }
+export function purgeRecordsetTrash(env: Bindings, now = Date.now()): Promise<number> {
+  return asCron(env, (ctx) => purgeTrashedRecordsets(ctx, now));
+}
+
+/** Marks agent runs whose Worker died (no progress for 15 minutes) as failed, in every workspace. */
+export function sweepStaleAgentRuns(env: Bindings, now = Date.now()): Promise<number> {
+  return asCron(env, (ctx) => failStaleAgentRuns(ctx, now));
 }
 
 export async function scheduled(_controller: ScheduledController, env: Bindings, ectx: ExecutionContext): Promise<void> {
-  const log = (task: string) => (e: unknown) =>
-    console.error(JSON.stringify({ level: "error", msg: "cron task failed", task, error: String(e) }));
-  ectx.waitUntil(
-    reapStuckJobs(env)
-      .then((n) => {
-        if (n > 0) console.log(JSON.stringify({ level: "warn", msg: "reaped stuck jobs", count: n }));
-      })
-      .catch(log("reap_stuck_jobs")),
+  /** Runs one task in the background; logs `msg` with the count when it changed anything. */
+  const run = (task: string, p: Promise<number | undefined>, msg?: string, level = "info") =>
+    ectx.waitUntil(
+      p
+        .then((n) => {
+          if (msg && n) console.log(JSON.stringify({ level, msg, count: n }));
+        })
+        .catch((e: unknown) => console.error(JSON.stringify({ level: "error", msg: "cron task failed", task, error: String(e) }))),
+    );
+  run("reap_stuck_jobs", reapStuckJobs(env), "reaped stuck jobs", "warn");
+  run(
+    "purge_idempotency_keys",
+    purgeIdempotencyKeys(env).then(() => undefined),
   );
-  ectx.waitUntil(purgeIdempotencyKeys(env).catch(log("purge_idempotency_keys")));
-  ectx.waitUntil(
-    sendNotificationDigests(env)
-      .then((n) => {
-        if (n > 0) console.log(JSON.stringify({ level: "info", msg: "notification digests sent", count: n }));
-      })
-      .catch(log("notification_digests")),
-  );
-  ectx.waitUntil(
-    purgeRecordsetTrash(env)
-      .then((n) => {
-        if (n > 0) console.log(JSON.stringify({ level: "info", msg: "purged trashed recordsets", count: n }));
-      })
-      .catch(log("purge_trashed_recordsets")),
-  );
+  run("notification_digests", sendNotificationDigests(env), "notification digests sent");
+  run("purge_trashed_recordsets", purgeRecordsetTrash(env), "purged trashed recordsets");
+  run("sweep_stale_agent_runs", sweepStaleAgentRuns(env), "marked stale agent runs failed");
 }

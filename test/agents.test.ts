@@ -4,6 +4,7 @@ import { agentRuns, agents } from "../src/modules/agents/tables";
 import { members } from "../src/modules/members/tables";
 import { tasks } from "../src/modules/tasks/tables";
 import type { Db } from "../src/platform/db";
+import { sweepStaleAgentRuns } from "../src/scheduled";
 import { call, databaseUrl, env, type Joined, join, type SignedUp, signup, withDb } from "./harness";
 import { describeSecurity } from "./security";
 
@@ -449,3 +450,30 @@ describeSecurity("agents", [
   },
   { method: "GET", path: "/api/v1/agents/atlas/stats", workspace: true },
 ]);
+
+describe("the cron's stale-run sweep", () => {
+  it("marks runs with no progress for 15 minutes failed and leaves live and finished runs alone", async () => {
+    const atlas = (await as(owner, "GET", "/api/v1/agents/atlas")).body;
+    const now = Date.now();
+    const minutesAgo = (m: number) => new Date(now - m * 60_000);
+    const [dead, live, done] = await tenant(ws, (db) =>
+      db
+        .insert(agentRuns)
+        .values([
+          { agentId: atlas.id, instruction: "dead worker", status: "running", createdAt: minutesAgo(40), updatedAt: minutesAgo(16) },
+          { agentId: atlas.id, instruction: "still going", status: "running", createdAt: minutesAgo(20), updatedAt: minutesAgo(1) },
+          { agentId: atlas.id, instruction: "long done", status: "completed", createdAt: minutesAgo(60), updatedAt: minutesAgo(50) },
+        ])
+        .returning({ id: agentRuns.id }),
+    );
+    // Other test files run the cron too, so `dead` may already be swept: assert the state, not the count.
+    await sweepStaleAgentRuns(env, now);
+    const runs = await as(owner, "GET", `/api/v1/agents/${atlas.id}/runs?limit=100`);
+    expect(runs.status).toBe(200);
+    const byId = new Map(runs.body.items.map((r: { id: string }) => [r.id, r]));
+    expect(byId.get(dead?.id)).toMatchObject({ status: "failed", error: expect.stringMatching(/stopped without finishing/) });
+    expect((byId.get(dead?.id) as { finished_at: string | null }).finished_at).not.toBeNull();
+    expect(byId.get(live?.id)).toMatchObject({ status: "running", error: null });
+    expect(byId.get(done?.id)).toMatchObject({ status: "completed" });
+  });
+});

@@ -1,2 +1,2 @@
 export { createAgent, deleteAgent, getAgent, listAgents, listAgentTools, updateAgent } from "./employees";
-export { getAgentStats, listAgentRuns, rateAgentRun, runAgent, stopAgent } from "./runs";
+export { failStaleAgentRuns, getAgentStats, listAgentRuns, rateAgentRun, runAgent, stopAgent } from "./runs";

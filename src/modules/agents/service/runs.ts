@@ -1,7 +1,9 @@
-import { and, desc, eq, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../../platform/context";
+import type { Db } from "../../../platform/db";
 import { ServiceError } from "../../../platform/errors";
 import { isUuid } from "../../../platform/ids";
+import { sumOverTenants } from "../../../platform/tenancy/each";
 import { currentMember } from "../../members/service";
 import { hasPermission } from "../../permissions/service";
 import { type AgentRow, getAgentRow, toRun } from "../internal";
@@ -107,4 +109,25 @@ export async function rateAgentRun(ctx: ServiceContext, agentId: string, runId: 
 
 export async function getAgentStats(ctx: ServiceContext, agentId: string, q: AgentStatsQuery) {
   return agentStats(ctx, await getAgentRow(ctx, agentId), q);
+}
+
+/**
+ * A run whose row has not changed for this long has lost its Worker (a run writes a step after
+ * every model call, and each call times out long before this).
+ */
+export const STALE_RUN_MS = 15 * 60_000;
+
+/** One tenant's sweep: runs left `running` by a Worker that died become `failed`. */
+export async function failStaleRunsIn(db: Db, now = Date.now()): Promise<number> {
+  const swept = await db
+    .update(agentRuns)
+    .set({ status: "failed", error: "The run stopped without finishing (its worker ended); start it again", finishedAt: new Date(now) })
+    .where(and(eq(agentRuns.status, "running"), lt(agentRuns.updatedAt, new Date(now - STALE_RUN_MS))))
+    .returning({ id: agentRuns.id });
+  return swept.length;
+}
+
+/** The cron's sweep over every workspace; returns how many runs were marked failed. */
+export function failStaleAgentRuns(ctx: ServiceContext, now = Date.now()): Promise<number> {
+  return sumOverTenants(ctx, "stale agent run sweep", (db) => failStaleRunsIn(db, now));
 }

@@ -1,10 +1,8 @@
 import { and, asc, eq, gt, ilike, isNotNull, isNull, lt, ne, or, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../../platform/context";
-import { Connections, type Db, isUniqueViolation } from "../../../platform/db";
+import { type Db, isUniqueViolation } from "../../../platform/db";
 import { ServiceError } from "../../../platform/errors";
-import { tenantDatabases, workspaces } from "../../../platform/identity/tables";
-import { tenantConnectionString } from "../../../platform/tenancy/connection";
-import { isSchemaBehind } from "../../../platform/tenancy/resolve";
+import { sumOverTenants } from "../../../platform/tenancy/each";
 import { recordActivity } from "../../activity/service";
 import { currentMember } from "../../members/service";
 import { requirePermission } from "../../permissions/service";
@@ -375,38 +373,12 @@ export async function purgeTrashIn(db: Db, now = Date.now()): Promise<number> {
   return gone.length;
 }
 
-/** Workspaces whose tenant databases are purged at the same time. */
-const PURGE_CONCURRENCY = 4;
-
 /**
  * The cron's purge: every active workspace's tenant database drops the recordsets trashed more
- * than 30 days ago. Workspaces whose schema is behind are skipped; one failing workspace is
- * logged and does not stop the others. Returns how many recordsets were purged.
+ * than 30 days ago. Returns how many recordsets were purged.
  */
-export async function purgeTrashedRecordsets(ctx: ServiceContext, now = Date.now()): Promise<number> {
-  const rows = await ctx.control
-    .select({ id: workspaces.id, encrypted: tenantDatabases.connectionEncrypted, schemaVersion: tenantDatabases.schemaVersion })
-    .from(workspaces)
-    .innerJoin(tenantDatabases, eq(tenantDatabases.workspaceId, workspaces.id))
-    .where(eq(workspaces.status, "active"));
-  const todo = rows.filter((r) => !isSchemaBehind(r.schemaVersion));
-  let purged = 0;
-  const worker = async () => {
-    for (let ws = todo.shift(); ws; ws = todo.shift()) {
-      // A connection per workspace, closed as soon as it is done.
-      const conns = new Connections(ctx.env.DB_WS_PROXY);
-      try {
-        const db = conns.open(await tenantConnectionString(ctx.env.ENCRYPTION_KEY, ws.encrypted));
-        purged += await purgeTrashIn(db, now);
-      } catch (e) {
-        console.error(JSON.stringify({ level: "error", msg: "recordset trash purge failed", workspace_id: ws.id, error: String(e) }));
-      } finally {
-        await conns.close();
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PURGE_CONCURRENCY, todo.length) }, worker));
-  return purged;
+export function purgeTrashedRecordsets(ctx: ServiceContext, now = Date.now()): Promise<number> {
+  return sumOverTenants(ctx, "recordset trash purge", (db) => purgeTrashIn(db, now));
 }
 
 // ---- counts and promoted columns ------------------------------------------------------------
