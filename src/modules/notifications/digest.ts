@@ -1,26 +1,21 @@
 import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { Bindings } from "../../env";
 import { createContext, type ServiceContext } from "../../platform/context";
-import { Connections } from "../../platform/db";
+import type { Db } from "../../platform/db";
 import { enqueueEmail } from "../../platform/email/outbox";
-import { tenantDatabases, workspaces } from "../../platform/identity/tables";
 import { uuidv7 } from "../../platform/ids";
-import { tenantConnectionString } from "../../platform/tenancy/connection";
-import { isSchemaBehind } from "../../platform/tenancy/resolve";
+import { sumOverTenants } from "../../platform/tenancy/each";
 import { members } from "../members/tables";
 import { EVENT_TYPES, isEventType } from "./catalogue";
 import { absoluteLink, escapeHtml } from "./internal";
 import { notificationEmailSettings, notifications } from "./tables";
 
-/** Workspaces whose tenant databases are worked on at the same time. */
-const CONCURRENCY = 4;
 /** Items listed in one digest email; the rest are summarised with a link. */
 const LISTED = 50;
 
 interface Workspace {
   id: string;
   name: string;
-  encrypted: string;
 }
 
 /**
@@ -35,107 +30,79 @@ interface Workspace {
 export async function sendNotificationDigests(env: Bindings, now = Date.now()): Promise<number> {
   const ctx = createContext({ env, requestId: uuidv7(), actor: { kind: "system", name: "notification-digest" }, waitUntil: () => {} });
   try {
-    const rows = await ctx.control
-      .select({
-        id: workspaces.id,
-        name: workspaces.name,
-        encrypted: tenantDatabases.connectionEncrypted,
-        schemaVersion: tenantDatabases.schemaVersion,
-      })
-      .from(workspaces)
-      .innerJoin(tenantDatabases, eq(tenantDatabases.workspaceId, workspaces.id))
-      .where(eq(workspaces.status, "active"));
-    const todo: Workspace[] = rows.filter((r) => !isSchemaBehind(r.schemaVersion));
-    let sent = 0;
-    const worker = async () => {
-      for (let ws = todo.shift(); ws; ws = todo.shift()) {
-        sent += await digestWorkspace(ctx, ws, new Date(now)).catch((e) => {
-          console.error(JSON.stringify({ level: "error", msg: "notification digest failed", workspace_id: ws?.id, error: String(e) }));
-          return 0;
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, todo.length) }, worker));
-    return sent;
+    return await sumOverTenants(ctx, "notification digest", (db, ws) => digestWorkspace(ctx, db, ws, new Date(now)));
   } finally {
     await ctx.connections.close();
   }
 }
 
-async function digestWorkspace(ctx: ServiceContext, ws: Workspace, now: Date): Promise<number> {
-  // A connection per workspace, closed as soon as it is done (not held until the whole run ends).
-  const conns = new Connections(ctx.env.DB_WS_PROXY);
-  try {
-    const db = conns.open(await tenantConnectionString(ctx.env.ENCRYPTION_KEY, ws.encrypted));
-    const s = notificationEmailSettings;
-    const due = or(
-      isNull(s.memberId),
-      ne(s.emailDeliveryMode, "digest"),
-      isNull(s.lastDigestAt),
-      lte(sql`${s.lastDigestAt} + make_interval(mins => ${s.digestFrequencyMinutes})`, now),
-    );
-    const pending = await db
-      .select({ n: notifications, email: members.email, name: members.displayName, fullName: members.fullName })
-      .from(notifications)
-      .innerJoin(members, eq(members.id, notifications.recipientMemberId))
-      .leftJoin(s, eq(s.memberId, notifications.recipientMemberId))
-      .where(
-        and(
-          eq(notifications.emailPending, true),
-          isNull(notifications.emailedAt),
-          isNull(notifications.readAt),
-          eq(members.isActive, true),
-          due,
-        ),
-      )
-      .orderBy(asc(notifications.createdAt));
-    if (pending.length === 0) return 0;
+async function digestWorkspace(ctx: ServiceContext, db: Db, ws: Workspace, now: Date): Promise<number> {
+  const s = notificationEmailSettings;
+  const due = or(
+    isNull(s.memberId),
+    ne(s.emailDeliveryMode, "digest"),
+    isNull(s.lastDigestAt),
+    lte(sql`${s.lastDigestAt} + make_interval(mins => ${s.digestFrequencyMinutes})`, now),
+  );
+  const pending = await db
+    .select({ n: notifications, email: members.email, name: members.displayName, fullName: members.fullName })
+    .from(notifications)
+    .innerJoin(members, eq(members.id, notifications.recipientMemberId))
+    .leftJoin(s, eq(s.memberId, notifications.recipientMemberId))
+    .where(
+      and(
+        eq(notifications.emailPending, true),
+        isNull(notifications.emailedAt),
+        isNull(notifications.readAt),
+        eq(members.isActive, true),
+        due,
+      ),
+    )
+    .orderBy(asc(notifications.createdAt));
+  if (pending.length === 0) return 0;
 
-    // Claim first: a concurrent run cannot send the same notifications twice.
-    const claimed = new Set(
-      (
-        await db
-          .update(notifications)
-          .set({ emailedAt: now, emailPending: false })
-          .where(
-            and(
-              inArray(
-                notifications.id,
-                pending.map((p) => p.n.id),
-              ),
-              isNull(notifications.emailedAt),
+  // Claim first: a concurrent run cannot send the same notifications twice.
+  const claimed = new Set(
+    (
+      await db
+        .update(notifications)
+        .set({ emailedAt: now, emailPending: false })
+        .where(
+          and(
+            inArray(
+              notifications.id,
+              pending.map((p) => p.n.id),
             ),
-          )
-          .returning({ id: notifications.id })
-      ).map((r) => r.id),
-    );
-    const byMember = new Map<string, typeof pending>();
-    for (const p of pending) {
-      if (!claimed.has(p.n.id)) continue;
-      const list = byMember.get(p.n.recipientMemberId) ?? [];
-      list.push(p);
-      byMember.set(p.n.recipientMemberId, list);
-    }
-
-    let sent = 0;
-    for (const [memberId, items] of byMember) {
-      const ids = items.map((i) => i.n.id);
-      try {
-        await enqueueEmail(ctx.control, digestEmail(ctx.env.APP_URL, ws, items));
-      } catch (e) {
-        console.error(
-          JSON.stringify({ level: "error", msg: "digest email failed", workspace_id: ws.id, member_id: memberId, error: String(e) }),
-        );
-        await db.update(notifications).set({ emailedAt: null, emailPending: true }).where(inArray(notifications.id, ids));
-        continue;
-      }
-      await db.update(s).set({ lastDigestAt: now }).where(eq(s.memberId, memberId));
-      sent++;
-    }
-    return sent;
-  } finally {
-    await conns.close();
+            isNull(notifications.emailedAt),
+          ),
+        )
+        .returning({ id: notifications.id })
+    ).map((r) => r.id),
+  );
+  const byMember = new Map<string, typeof pending>();
+  for (const p of pending) {
+    if (!claimed.has(p.n.id)) continue;
+    const list = byMember.get(p.n.recipientMemberId) ?? [];
+    list.push(p);
+    byMember.set(p.n.recipientMemberId, list);
   }
+
+  let sent = 0;
+  for (const [memberId, items] of byMember) {
+    const ids = items.map((i) => i.n.id);
+    try {
+      await enqueueEmail(ctx.control, digestEmail(ctx.env.APP_URL, ws, items));
+    } catch (e) {
+      console.error(
+        JSON.stringify({ level: "error", msg: "digest email failed", workspace_id: ws.id, member_id: memberId, error: String(e) }),
+      );
+      await db.update(notifications).set({ emailedAt: null, emailPending: true }).where(inArray(notifications.id, ids));
+      continue;
+    }
+    await db.update(s).set({ lastDigestAt: now }).where(eq(s.memberId, memberId));
+    sent++;
+  }
+  return sent;
 }
 
 type Item = { n: typeof notifications.$inferSelect; email: string; name: string | null; fullName: string | null };

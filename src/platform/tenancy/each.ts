@@ -17,10 +17,15 @@ const CONCURRENCY = 4;
 export async function sumOverTenants(
   ctx: ServiceContext,
   task: string,
-  fn: (db: Db, workspaceId: string) => Promise<number>,
+  fn: (db: Db, workspace: { id: string; name: string }) => Promise<number>,
 ): Promise<number> {
   const rows = await ctx.control
-    .select({ id: workspaces.id, encrypted: tenantDatabases.connectionEncrypted, schemaVersion: tenantDatabases.schemaVersion })
+    .select({
+      id: workspaces.id,
+      name: workspaces.name,
+      encrypted: tenantDatabases.connectionEncrypted,
+      schemaVersion: tenantDatabases.schemaVersion,
+    })
     .from(workspaces)
     .innerJoin(tenantDatabases, eq(tenantDatabases.workspaceId, workspaces.id))
     .where(eq(workspaces.status, "active"));
@@ -31,7 +36,7 @@ export async function sumOverTenants(
       const conns = new Connections(ctx.env.DB_WS_PROXY);
       try {
         const db = conns.open(await tenantConnectionString(ctx.env.ENCRYPTION_KEY, ws.encrypted));
-        total += await fn(db, ws.id);
+        total += await fn(db, { id: ws.id, name: ws.name });
       } catch (e) {
         console.error(
           JSON.stringify({ level: "error", msg: "cron task failed in a workspace", task, workspace_id: ws.id, error: String(e) }),
