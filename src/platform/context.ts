@@ -32,6 +32,11 @@ export interface ServiceContext {
   waitUntil(p: Promise<unknown>): void;
   /** Binds the tenant database; called by tenant resolution. */
   bindTenant(scope: WorkspaceScope, connectionString: string): void;
+  /**
+   * A context with its own connections (closed by its owner), same env, actor, request id and
+   * bound workspace: for work that outlives this invocation's connections.
+   */
+  fork(): ServiceContext;
 }
 
 export interface CreateContextInput {
@@ -46,6 +51,7 @@ export function createContext(input: CreateContextInput): ServiceContext {
   const connections = new Connections(input.env.DB_WS_PROXY);
   let control: Db | undefined;
   let tenant: Db | undefined;
+  let tenantString: string | undefined;
   return {
     env: input.env,
     requestId: input.requestId,
@@ -63,7 +69,13 @@ export function createContext(input: CreateContextInput): ServiceContext {
     },
     bindTenant(scope, connectionString) {
       this.workspace = scope;
+      tenantString = connectionString;
       tenant = connections.open(connectionString);
+    },
+    fork() {
+      const f = createContext({ env: input.env, requestId: this.requestId, actor: this.actor, waitUntil: input.waitUntil });
+      if (this.workspace && tenantString) f.bindTenant(this.workspace, tenantString);
+      return f;
     },
   };
 }
