@@ -383,17 +383,18 @@ describe("recordsets: views", () => {
 
     // A member with view access saves their own view (shared), cannot change the owner's.
     await asOwner("POST", rs(set.slug, "/access"), { member_id: member.memberId });
-    const mine = await asMember("POST", rs(set.slug, "/views"), { name: "Mine", is_default: true });
+    const mine = await asMember("POST", rs(set.slug, "/views"), { name: "Mine" });
     expect(mine.status).toBe(201);
     const list = await asMember("GET", rs(set.slug, "/views"));
     expect(list.body.map((x: any) => [x.name, x.is_default])).toEqual([
-      ["Mine", true],
-      ["Big wins", false],
+      ["Big wins", true],
+      ["Mine", false],
     ]);
     expect((await asMember("PUT", rs(set.slug, `/views/${v.body.id}`), { name: "hijack" })).status).toBe(403);
     expect((await asMember("DELETE", rs(set.slug, `/views/${v.body.id}`))).status).toBe(403);
     const renamed = await asMember("PUT", rs(set.slug, `/views/${mine.body.id}`), { name: "Mine 2", columns: ["title"] });
-    expect(renamed.body).toMatchObject({ name: "Mine 2", columns: ["title"], is_default: true });
+    expect(renamed.body).toMatchObject({ name: "Mine 2", columns: ["title"], is_default: false });
+    expect((await asOwner("PUT", rs(set.slug, `/views/${mine.body.id}`), { is_default: true })).body.is_default).toBe(true);
     const upd = await asOwner("PUT", rs(set.slug, `/views/${v.body.id}`), { is_default: true });
     expect(upd.body.is_default).toBe(true);
     expect((await asOwner("PUT", rs(set.slug, `/views/${v.body.id}`), { columns: ["ghost"] })).status).toBe(422);

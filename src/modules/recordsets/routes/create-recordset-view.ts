@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ["Records & CRM / Recordsets"],
   summary: "Create a new view for a recordset",
   description:
-    "Filters use the records list's syntax (column_filters, date_filters, numeric_filters, search, status, tags); sort is a list of {field, direction}; columns are field keys or built-in columns. Unknown fields or operators are a 422. Anyone who can view the recordset can save views; is_default unsets the previous default.",
+    "Filters use the records list's syntax (column_filters, date_filters, numeric_filters, search, status, tags); sort is a list of {field, direction}; columns are field keys or built-in columns. Unknown fields or operators are a 422. Anyone who can view the recordset can save views; is_default (unsets the previous default) needs the right to manage the recordset, else 403.",
   security: bearerSecurity,
   middleware: [requireUser(), requireWorkspace()] as const,
   request: { headers: WorkspaceHeaderSchema, params: RecordsetSlugParam, body: jsonBody(RecordsetViewCreate) },

@@ -10,7 +10,8 @@ const route = createRoute({
   path: "/api/v1/recordsets/{recordset_slug}/views/{view_id}",
   tags: ["Records & CRM / Recordsets"],
   summary: "Update a recordset view",
-  description: "The view's creator or the recordset's admins. Same checks as creating one.",
+  description:
+    "The view's creator or the recordset's admins; changing is_default only the recordset's admins (403). Same checks as creating one.",
   security: bearerSecurity,
   middleware: [requireUser(), requireWorkspace()] as const,
   request: { headers: WorkspaceHeaderSchema, params: RecordsetViewParams, body: jsonBody(RecordsetViewUpdate) },

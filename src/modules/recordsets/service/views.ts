@@ -83,9 +83,12 @@ export async function listRecordsetViews(ctx: ServiceContext, slug: string) {
   return rows.map(toView);
 }
 
-/** Anyone who can view the recordset saves views (shared with everyone who sees it). */
+/**
+ * Anyone who can view the recordset saves views (shared with everyone who sees it); making one
+ * the default changes it for everyone, so that needs is_admin (the right to edit the recordset).
+ */
 export async function createRecordsetView(ctx: ServiceContext, slug: string, input: RecordsetViewCreate) {
-  const { recordset } = await getRecordsetForActor(ctx, slug, "can_view");
+  const { recordset } = await getRecordsetForActor(ctx, slug, input.is_default ? "is_admin" : "can_view");
   checkView(recordset.fields, input);
   const me = await currentMember(ctx);
   const view = await ctx.db.transaction(async (tx) => {
@@ -128,11 +131,15 @@ async function editableView(ctx: ServiceContext, slug: string, viewId: string) {
   if (!permissions.is_admin && view.createdByMemberId !== me.id) {
     throw new ServiceError("forbidden", "Only the view's creator and the recordset's admins can change it");
   }
-  return { recordset, view };
+  return { recordset, view, permissions };
 }
 
 export async function updateRecordsetView(ctx: ServiceContext, slug: string, viewId: string, input: RecordsetViewUpdate) {
-  const { recordset, view } = await editableView(ctx, slug, viewId);
+  const { recordset, view, permissions } = await editableView(ctx, slug, viewId);
+  // Setting or unsetting the default changes it for everyone: is_admin, as on create.
+  if (input.is_default !== undefined && input.is_default !== view.isDefault && !permissions.is_admin) {
+    throw new ServiceError("forbidden", "Only the recordset's admins can change its default view");
+  }
   checkView(recordset.fields, input);
   const updated = await ctx.db.transaction(async (tx) => {
     const [v] = await tx
