@@ -14,6 +14,7 @@ import { registerRegister } from "./routes/register";
 import { registerRequestPasswordReset } from "./routes/request-password-reset";
 import { registerResendActivation } from "./routes/resend-activation";
 import { registerResetPassword } from "./routes/reset-password";
+import { registerRevertEmailChange } from "./routes/revert-email-change";
 import { registerSignup } from "./routes/signup";
 import { registerSignupJobStream } from "./routes/signup-job-stream";
 import { registerSignupStripeInvite } from "./routes/signup-stripe-invite";
@@ -24,7 +25,7 @@ import { registerUploadMyAvatar } from "./routes/upload-my-avatar";
 import { registerUploadUserAvatar } from "./routes/upload-user-avatar";
 import { registerValidateActivation } from "./routes/validate-activation";
 
-/** Authentication: 23 endpoints of the platform seed, plus the public avatar route. */
+/** Authentication: 23 endpoints of the platform seed, plus the public avatar route and undoing an email change. */
 export const authRouter = createRouter();
 // Static paths first: /auth/me and friends must win over /auth/{user_id}.
 registerSignup(authRouter);
@@ -43,6 +44,7 @@ registerActivate(authRouter);
 registerResendActivation(authRouter);
 registerRequestPasswordReset(authRouter);
 registerResetPassword(authRouter);
+registerRevertEmailChange(authRouter);
 registerImpersonationExchange(authRouter);
 registerClerkCheck(authRouter);
 registerGetStripeInvite(authRouter);

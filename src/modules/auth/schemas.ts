@@ -119,11 +119,27 @@ const profileFields = {
   avatar_url: z.url().max(2048).nullable().optional(),
 };
 
-export const UpdateMeRequest = z.object(profileFields).strict().openapi("UpdateMeRequest");
+const currentPassword = z
+  .string()
+  .min(1)
+  .max(128)
+  .optional()
+  .openapi({ description: "Your current password: required to change your own email (422 when missing, 403 when wrong)" });
+
+export const UpdateMeRequest = z
+  .object({
+    ...profileFields,
+    email: email.optional().openapi({
+      description: "A new email (needs current_password). The old address is told, with a link that undoes the change for 7 days.",
+    }),
+    current_password: currentPassword,
+  })
+  .strict()
+  .openapi("UpdateMeRequest");
 export type UpdateMeRequest = z.infer<typeof UpdateMeRequest>;
 
 export const UpdateUserRequest = z
-  .object({ ...profileFields, email: email.optional(), role: RoleSchema.optional() })
+  .object({ ...profileFields, email: email.optional(), role: RoleSchema.optional(), current_password: currentPassword })
   .strict()
   .openapi("UpdateUserRequest");
 export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
@@ -154,6 +170,15 @@ export const ActivateRequest = z.object({ token: opaqueToken, password, workspac
 export const ResendActivationRequest = z.object({ email, workspace_id: z.uuid().optional() }).openapi("ResendActivationRequest");
 export const PasswordResetRequest = z.object({ email }).openapi("PasswordResetRequest");
 export const ResetPasswordRequest = z.object({ token: opaqueToken, new_password: password }).openapi("ResetPasswordRequest");
+export const EmailChangeRevertRequest = z.object({ token: opaqueToken }).openapi("EmailChangeRevertRequest");
+export const EmailChangeRevertSchema = z
+  .object({
+    message: z.string(),
+    email: z.string().openapi({ description: "The account's email again" }),
+    reset_url: z.string().openapi({ description: "A password reset link (single use) for setting a new password" }),
+    reset_expires_at: isoDate,
+  })
+  .openapi("EmailChangeReverted");
 export const ImpersonationExchangeRequest = z.object({ token: z.string().min(16).max(4096) }).openapi("ImpersonationExchange");
 
 export const ClerkCheckRequest = z

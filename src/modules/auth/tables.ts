@@ -23,7 +23,7 @@ export const refreshTokens = pgTable(
   (t) => [uniqueIndex("refresh_tokens_hash_key").on(t.tokenHash), index("refresh_tokens_family_idx").on(t.familyId)],
 );
 
-/** Single-use emailed tokens (activation, password reset), stored hashed. */
+/** Single-use emailed tokens (activation, password reset, undoing an email change), stored hashed. */
 export const userTokens = pgTable(
   "user_tokens",
   {
@@ -31,7 +31,7 @@ export const userTokens = pgTable(
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    purpose: text("purpose").$type<"activation" | "password_reset">().notNull(),
+    purpose: text("purpose").$type<"activation" | "password_reset" | "email_change_revert">().notNull(),
     tokenHash: text("token_hash").notNull(),
     workspaceId: uuid("workspace_id").references(() => workspaces.id, { onDelete: "cascade" }),
     expiresAt: ts("expires_at").notNull(),

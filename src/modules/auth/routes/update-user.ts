@@ -12,7 +12,9 @@ const route = createRoute({
   summary: "Update user profile by ID",
   description:
     "Needs admin or owner rank at least the user's in a shared workspace. Can update name, email, title, phone, bio, " +
-    "avatar_url and role; a role change applies to the workspace in X-Workspace-Id and cannot exceed your own role.",
+    "avatar_url and role; a role change applies to the workspace in X-Workspace-Id and cannot exceed your own role. " +
+    "Someone else's email needs a strictly higher role and an account in that workspace alone (the old address is " +
+    "told); your own needs current_password, as with PUT /api/v1/auth/me.",
   security: bearerSecurity,
   middleware: [requireUser(), optionalWorkspace()] as const,
   request: { params: UserIdParam, body: jsonBody(UpdateUserRequest) },

@@ -1,4 +1,5 @@
 export * from "./activation";
+export * from "./email-change";
 export * from "./external";
 export * from "./password-reset";
 export * from "./profile";

@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { actorUserId, type ServiceContext } from "../../../platform/context";
 import { isUniqueViolation } from "../../../platform/db";
 import { ServiceError } from "../../../platform/errors";
-import { isAdmin, ROLE_RANK } from "../../../platform/identity/roles";
+import { isAdmin, outranks, ROLE_RANK } from "../../../platform/identity/roles";
 import { type Role, users, workspaceMembers, workspaces } from "../../../platform/identity/tables";
 import { uuidv7 } from "../../../platform/ids";
 import { resolveWorkspace } from "../../../platform/tenancy/resolve";
@@ -12,6 +12,7 @@ import { findMemberByUser, syncMemberProfile } from "../../members/service";
 import { toWorkspace } from "../../workspaces/internal";
 import { getUserOrThrow, toUser, type UserRow } from "../internal";
 import type { UpdateMeRequest, UpdateUserRequest } from "../schemas";
+import { confirmCurrentPassword, emailChange, emailChanged } from "./email-change";
 
 export async function getMe(ctx: ServiceContext, input: { workspace_id?: string | undefined }) {
   const userId = actorUserId(ctx);
@@ -78,8 +79,19 @@ async function mirrorToWorkspace(ctx: ServiceContext, u: UserRow, role?: Role) {
   });
 }
 
+/** A new email needs the current password; the old address gets a link that undoes it. */
 export async function updateMe(ctx: ServiceContext, input: UpdateMeRequest) {
-  const u = await saveUser(ctx, actorUserId(ctx), profileSet(input));
+  const userId = actorUserId(ctx);
+  const { email, current_password, ...profile } = input;
+  const set = profileSet(profile);
+  const before = email === undefined ? undefined : await getUserOrThrow(ctx.control, userId);
+  const newEmail = before && emailChange(before, email);
+  if (before && newEmail) {
+    await confirmCurrentPassword(before, current_password);
+    set.email = newEmail;
+  }
+  const u = await saveUser(ctx, userId, set);
+  if (before && newEmail) await emailChanged(ctx, before, u.email, "self");
   await mirrorToWorkspace(ctx, u);
   return toUser(u);
 }
@@ -125,13 +137,14 @@ export async function getUserById(ctx: ServiceContext, userId: string) {
 }
 
 /**
- * Editing someone else needs admin or owner rank at least theirs in a shared workspace. A
- * role change applies to the workspace in X-Workspace-Id, never above the caller's own role.
+ * Editing someone else needs admin or owner rank at least theirs in a shared workspace (their
+ * email: a strictly higher rank). A role change applies to the workspace in X-Workspace-Id,
+ * never above the caller's own role. Your own email needs your current password.
  */
 export async function updateUserById(ctx: ServiceContext, userId: string, input: UpdateUserRequest) {
   const callerId = actorUserId(ctx);
-  await getUserOrThrow(ctx.control, userId);
-  const { role, email, ...profile } = input;
+  const before = await getUserOrThrow(ctx.control, userId);
+  const { role, email, current_password, ...profile } = input;
   let shared: SharedMembership | undefined;
   if (userId !== callerId) {
     const all = await sharedMemberships(ctx, callerId, userId);
@@ -140,6 +153,10 @@ export async function updateUserById(ctx: ServiceContext, userId: string, input:
     shared = visible.find((s) => isAdmin(s.callerRole));
     if (!shared) throw new ServiceError("forbidden", "Only workspace admins and owners can edit other users");
   }
+  // Checked before anything is written.
+  const newEmail = emailChange(before, email);
+  if (newEmail && !shared) await confirmCurrentPassword(before, current_password);
+  else if (newEmail && shared) await assertMayChangeEmail(ctx, shared, userId);
   if (role !== undefined) {
     if (!ctx.workspace) {
       throw new ServiceError("validation_error", "Changing a role needs the X-Workspace-Id header", {
@@ -150,19 +167,27 @@ export async function updateUserById(ctx: ServiceContext, userId: string, input:
     await changeRole(ctx, shared as SharedMembership, userId, role);
   }
   const set = profileSet(profile);
-  if (email !== undefined && userId !== callerId) {
-    // The email is where password resets go: an admin may change it only for an account that
-    // lives in their workspace alone, never to take over someone's other workspaces.
-    const elsewhere = await ctx.control.$count(
-      workspaceMembers,
-      and(eq(workspaceMembers.userId, userId), ne(workspaceMembers.workspaceId, (shared as SharedMembership).workspaceId)),
-    );
-    if (elsewhere > 0) throw new ServiceError("forbidden", "This user belongs to other workspaces; only they can change their email");
-  }
-  if (email !== undefined) set.email = email;
+  if (newEmail) set.email = newEmail;
   const u = await saveUser(ctx, userId, set);
+  if (newEmail) await emailChanged(ctx, before, u.email, shared ? "admin" : "self");
   await mirrorToWorkspace(ctx, u, role);
   return toUser(u);
+}
+
+/**
+ * The email is where password resets go: changing someone else's needs a strictly higher role
+ * (owner over admin, admin over member and viewer), and only for an account that lives in that
+ * workspace alone, never to take over someone's other workspaces.
+ */
+async function assertMayChangeEmail(ctx: ServiceContext, s: SharedMembership, userId: string) {
+  if (!outranks(s.callerRole, s.targetRole)) {
+    throw new ServiceError("forbidden", "Only someone with a higher role can change this person's email");
+  }
+  const elsewhere = await ctx.control.$count(
+    workspaceMembers,
+    and(eq(workspaceMembers.userId, userId), ne(workspaceMembers.workspaceId, s.workspaceId)),
+  );
+  if (elsewhere > 0) throw new ServiceError("forbidden", "This user belongs to other workspaces; only they can change their email");
 }
 
 async function changeRole(ctx: ServiceContext, s: SharedMembership, userId: string, role: Role) {

@@ -4,18 +4,24 @@ import { randomToken, sha256Hex } from "../../../platform/crypto";
 import { ServiceError } from "../../../platform/errors";
 import { userTokens } from "../tables";
 
-type Purpose = "activation" | "password_reset";
+type Purpose = (typeof userTokens.$inferSelect)["purpose"];
 
-/** Creates a single-use emailed token (stored hashed); earlier unused ones of the same purpose die. */
+/**
+ * Creates a single-use emailed token (stored hashed); earlier unused ones of the same purpose die
+ * unless `keepEarlier`. A `payload` travels in the token after a dot: the stored hash covers it,
+ * so it comes back unaltered (tokenPayload) from a token that is found.
+ */
 export async function createUserToken(
   ctx: ServiceContext,
-  a: { userId: string; purpose: Purpose; ttlMs: number; workspaceId?: string | null },
+  a: { userId: string; purpose: Purpose; ttlMs: number; workspaceId?: string | null; payload?: string; keepEarlier?: boolean },
 ): Promise<string> {
-  const token = randomToken(32);
-  await ctx.control
-    .update(userTokens)
-    .set({ usedAt: new Date() })
-    .where(and(eq(userTokens.userId, a.userId), eq(userTokens.purpose, a.purpose), isNull(userTokens.usedAt)));
+  const token = a.payload === undefined ? randomToken(32) : `${randomToken(32)}.${a.payload}`;
+  if (!a.keepEarlier) {
+    await ctx.control
+      .update(userTokens)
+      .set({ usedAt: new Date() })
+      .where(and(eq(userTokens.userId, a.userId), eq(userTokens.purpose, a.purpose), isNull(userTokens.usedAt)));
+  }
   await ctx.control.insert(userTokens).values({
     userId: a.userId,
     purpose: a.purpose,
@@ -49,4 +55,10 @@ export async function consumeUserToken(ctx: ServiceContext, token: string, purpo
     .returning();
   if (!used) throw new ServiceError("invalid_token", "This link has already been used");
   return used;
+}
+
+/** The payload given to createUserToken (trust it only once the token was found). */
+export function tokenPayload(token: string): string | undefined {
+  const dot = token.indexOf(".");
+  return dot < 0 ? undefined : token.slice(dot + 1);
 }

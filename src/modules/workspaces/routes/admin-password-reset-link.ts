@@ -10,7 +10,8 @@ const route = createRoute({
   path: "/api/v1/workspaces/{workspace_id}/users/{user_id}/password-reset-link",
   tags: ["Workspaces"],
   summary: "Generate a password reset link without sending email.",
-  description: "For sharing by hand: valid 24 hours (email links: 1 hour). Requires admin or owner role.",
+  description:
+    "For sharing by hand: valid 24 hours (email links: 1 hour). Requires admin or owner role, a role strictly higher than the member's, and a member who belongs to this workspace alone.",
   security: bearerSecurity,
   middleware: [requireUser()] as const,
   request: { params: WorkspaceUserParams },

@@ -10,7 +10,8 @@ const route = createRoute({
   path: "/api/v1/workspaces/{workspace_id}/users/{user_id}/password-reset",
   tags: ["Workspaces"],
   summary: "Send a password reset email for a workspace member (admin-triggered).",
-  description: "Requires admin or owner role, and rank at least the member's. The link is valid for 1 hour.",
+  description:
+    "Requires admin or owner role, and a role strictly higher than the member's (owner over admin, admin over member and viewer). The link is valid for 1 hour.",
   security: bearerSecurity,
   middleware: [requireUser()] as const,
   request: { params: WorkspaceUserParams },

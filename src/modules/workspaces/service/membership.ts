@@ -1,6 +1,7 @@
 import { and, asc, eq, ne } from "drizzle-orm";
 import { actorUserId, type ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
+import { outranks } from "../../../platform/identity/roles";
 import { type Role, users, workspaceMembers, workspaces } from "../../../platform/identity/tables";
 import { isUuid } from "../../../platform/ids";
 import { openTenantDb } from "../../../platform/tenancy/connection";
@@ -104,7 +105,8 @@ export async function removeWorkspaceMember(ctx: ServiceContext, workspaceId: st
   return { message: "Member removed", member_id: m.id, ...r };
 }
 
-async function targetInWorkspace(ctx: ServiceContext, workspaceId: string, userId: string, callerRole: Role) {
+/** An accepted member whose password the caller may reset: themselves, or someone they outrank. */
+async function resetTarget(ctx: ServiceContext, workspaceId: string, userId: string, callerRole: Role) {
   if (!isUuid(userId)) throw new ServiceError("not_found", "User not found");
   const [row] = await ctx.control
     .select({ m: workspaceMembers, u: users })
@@ -114,14 +116,16 @@ async function targetInWorkspace(ctx: ServiceContext, workspaceId: string, userI
     .where(and(eq(workspaceMembers.workspaceId, workspaceId), eq(workspaceMembers.userId, userId), eq(workspaceMembers.status, "active")))
     .limit(1);
   if (!row) throw new ServiceError("not_found", "User not found");
-  assertCanManage(callerRole, row.m.role);
+  if (userId !== actorUserId(ctx) && !outranks(callerRole, row.m.role)) {
+    throw new ServiceError("forbidden", "Only someone with a higher role can reset this person's password");
+  }
   return row;
 }
 
 /** Admin-triggered reset email (the link is valid 1 hour). */
 export async function sendAdminPasswordReset(ctx: ServiceContext, workspaceId: string, userId: string) {
   const { membership } = await requireWorkspaceRole(ctx, workspaceId, "admin");
-  const { u } = await targetInWorkspace(ctx, workspaceId, userId, membership.role);
+  const { u } = await resetTarget(ctx, workspaceId, userId, membership.role);
   await issuePasswordReset(ctx, u.id, u.email);
   return { message: `A password reset email was sent to ${u.email}` };
 }
@@ -129,7 +133,7 @@ export async function sendAdminPasswordReset(ctx: ServiceContext, workspaceId: s
 /** A reset link for sharing by hand: valid 24 hours, no email sent. */
 export async function createAdminPasswordResetLink(ctx: ServiceContext, workspaceId: string, userId: string) {
   const { membership } = await requireWorkspaceRole(ctx, workspaceId, "admin");
-  const { u } = await targetInWorkspace(ctx, workspaceId, userId, membership.role);
+  const { u } = await resetTarget(ctx, workspaceId, userId, membership.role);
   // A link hands the admin a credential for the account: only for accounts that live in this
   // workspace alone (others get the email, which only the account's owner can read).
   if ((await otherWorkspaceCount(ctx, u.id, workspaceId)) > 0) {
