@@ -1,6 +1,6 @@
 // Attacks on accounts and shared settings, each through the real app (issue items 6 and 7).
 import { eq } from "drizzle-orm";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { recordsetViews } from "../src/modules/recordsets/tables";
 import { users } from "../src/platform/identity/tables";
 import { call, databaseUrl, env, join, lastEmail, signup, uniqueEmail, withControl, withDb } from "./harness";
@@ -193,5 +193,22 @@ describe("changing your own email", () => {
     const r = await call("PUT", "/api/v1/auth/me", { token: a.token, body: { email: a.email.toUpperCase(), title: "Engineer" } });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ email: a.email, title: "Engineer" });
+  });
+});
+
+describe("request logs", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("do not show the signup job id (nor a payment invite code) from the path", async () => {
+    const log = vi.spyOn(console, "log");
+    const jobId = crypto.randomUUID();
+    const code = `inv_${crypto.randomUUID()}`;
+    await call("GET", `/api/v1/auth/signup/jobs/${jobId}/stream`);
+    await call("GET", `/api/v1/auth/stripe-invite/${code}`);
+    const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('"msg":"request"'));
+    expect(lines.some((l) => l.includes('"path":"/api/v1/auth/signup/jobs/[redacted]/stream"'))).toBe(true);
+    expect(lines.some((l) => l.includes('"path":"/api/v1/auth/stripe-invite/[redacted]"'))).toBe(true);
+    expect(lines.join("\n")).not.toContain(jobId);
+    expect(lines.join("\n")).not.toContain(code);
   });
 });

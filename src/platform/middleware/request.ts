@@ -6,6 +6,19 @@ import { uuidv7 } from "../ids";
 const INCOMING_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /**
+ * Paths with a credential in them; the log line gets the replacement. Query strings (signed
+ * download and upload links, invitation tokens) are never logged.
+ */
+const SECRET_PATHS: [RegExp, string][] = [
+  // The signup job id unlocks the new account's tokens for an hour.
+  [/^(\/api\/v1\/auth\/signup\/jobs\/)[^/]+/i, "$1[redacted]"],
+  // A payment invite code is its endpoint's only credential.
+  [/^(\/api\/v1\/auth\/stripe-invite\/)[^/]+/i, "$1[redacted]"],
+];
+
+export const loggedPath = (path: string) => SECRET_PATHS.reduce((p, [re, to]) => p.replace(re, to), path);
+
+/**
  * Request id (kept from a trusted-looking `x-request-id`, else a new UUIDv7), the service
  * context, one JSON log line per request, and closing the invocation's DB pools afterwards.
  */
@@ -39,7 +52,7 @@ export function requestContext(): MiddlewareHandler<AppEnv> {
           msg: "request",
           request_id: requestId,
           method: c.req.method,
-          path: c.req.path,
+          path: loggedPath(c.req.path),
           status: c.res.status,
           duration_ms: Date.now() - started,
           user_id: a.kind === "user" || a.kind === "api_key" ? (a.userId ?? undefined) : undefined,
