@@ -94,11 +94,14 @@ export async function reorderFolders(ctx: ServiceContext, input: ChatFolderReord
     issues.push({ loc: ["body", "folder_ids"], msg: "List every one of your folders", type: "value_error" });
   }
   if (issues.length > 0) throw new ServiceError("validation_error", "Invalid folder order", { issues });
-  // One statement: positions from the array index. Every id was matched against the member's own
-  // folder ids above (UUIDs read from the database), so inlining them is safe.
+  // One statement: positions from the array index; every id is a bound parameter.
+  const idArray = sql`ARRAY[${sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  )}]::uuid[]`;
   await ctx.db.execute(sql`
     update ${chatFolders} set position = o.pos - 1, updated_at = now()
-    from unnest(${sql.raw(`ARRAY[${ids.map((id) => `'${id}'`).join(",")}]`)}::uuid[]) with ordinality as o(id, pos)
+    from unnest(${idArray}) with ordinality as o(id, pos)
     where ${chatFolders.id} = o.id and ${chatFolders.memberId} = ${memberId}`);
   return listFolders(ctx);
 }
