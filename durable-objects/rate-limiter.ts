@@ -113,6 +113,34 @@ export class RateLimiter extends DurableObject<Bindings> {
     this.leases.delete(lease);
   }
 
+  /**
+   * Failed attempts against one target (an account's sign-in), kept in storage so that an
+   * attacker who spaces tries out past the object's eviction finds the count still there.
+   * `check` reports without counting; `fail` counts one; `take` counts one only if allowed
+   * (a quota); `clear` forgets (after a success).
+   */
+  async attempts(
+    op: "check" | "fail" | "take" | "clear",
+    limit: number,
+    windowMs: number,
+  ): Promise<{ allowed: boolean; retryAfter: number }> {
+    if (op === "clear") {
+      await this.ctx.storage.delete("attempts");
+      return { allowed: true, retryAfter: 0 };
+    }
+    const now = Date.now();
+    const kept = ((await this.ctx.storage.get<number[]>("attempts")) ?? []).filter((t) => t > now - windowMs);
+    const over = () => (kept.length >= limit ? (kept[kept.length - limit] as number) : undefined);
+    if (op === "fail" || (op === "take" && over() === undefined)) {
+      kept.push(now);
+      await this.ctx.storage.put("attempts", kept.slice(-limit));
+      if (op === "take") return { allowed: true, retryAfter: 0 };
+    }
+    const oldest = over();
+    if (oldest === undefined) return { allowed: true, retryAfter: 0 };
+    return { allowed: false, retryAfter: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
+  }
+
   /** Current state, for tests and diagnostics. */
   async snapshot(): Promise<{ inFlight: number; current: number; previous: number; tokens: number }> {
     return { inFlight: this.leases.size, current: this.current, previous: this.previous, tokens: this.tokens };

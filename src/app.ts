@@ -27,7 +27,7 @@ import { docsHtml } from "./platform/docs";
 import { createRouter } from "./platform/hono";
 import { bodyLimits } from "./platform/middleware/body-limit";
 import { handleError, notFoundOrMethodNotAllowed } from "./platform/middleware/errors";
-import { idempotency } from "./platform/middleware/idempotency";
+import { limitByIp } from "./platform/middleware/rate-limit";
 import { requestContext } from "./platform/middleware/request";
 
 export function createApp() {
@@ -45,7 +45,9 @@ export function createApp() {
   );
   app.use("*", requestContext());
   app.use("*", bodyLimits());
-  app.use("/api/*", idempotency());
+  // Idempotency-Key is applied after authentication, per caller (requireUser).
+  app.use("/docs", limitByIp("read"));
+  app.use("/openapi.json", limitByIp("read"));
 
   app.route("/", systemRouter);
   app.route("/", authRouter);

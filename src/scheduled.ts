@@ -1,4 +1,4 @@
-import { and, inArray, lt } from "drizzle-orm";
+import { and, inArray, lt, sql } from "drizzle-orm";
 import type { Bindings } from "./env";
 import { failStaleAgentRuns } from "./modules/agents/service";
 import { sendNotificationDigests } from "./modules/notifications/digest";
@@ -53,9 +53,12 @@ export function reapStuckJobs(env: Bindings, now = Date.now()): Promise<number> 
   });
 }
 
-/** Drops idempotency records past their 24 h replay window. */
+/** Drops idempotency records past their 24 h replay window, and used token ids past their token's expiry. */
 export async function purgeIdempotencyKeys(env: Bindings): Promise<void> {
-  await asCron(env, (ctx) => ctx.control.execute(purgeIdempotencySql));
+  await asCron(env, async (ctx) => {
+    await ctx.control.execute(purgeIdempotencySql);
+    await ctx.control.execute(sql`DELETE FROM used_token_ids WHERE expires_at < now()`);
+  });
 }
 
 /** Deletes recordsets that have been in the trash for more than 30 days, in every workspace. */

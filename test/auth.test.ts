@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { refreshTokens } from "../src/modules/auth/tables";
 import { users } from "../src/platform/identity/tables";
 import { signImpersonationToken } from "../src/platform/jwt";
-import { call, env, lastEmail, raw, signup, uniqueEmail, withControl } from "./harness";
+import { call, env, makeStaff, nextEmail, raw, signup, uniqueEmail, withControl } from "./harness";
 import { describeSecurity } from "./security";
 
 describe("signup → login → me", () => {
@@ -163,8 +163,7 @@ describe("legacy register and activation (via the email outbox)", () => {
     const blocked = await call("POST", "/api/v1/auth/login", { body: { email, password: "first password" } });
     expect(blocked.status).toBe(403);
 
-    await call("POST", "/api/v1/auth/activate/resend", { body: { email } });
-    const mail = await lastEmail(email, "activation");
+    const { mail } = await nextEmail(email, "activation", () => call("POST", "/api/v1/auth/activate/resend", { body: { email } }));
     expect(mail?.subject).toMatch(/Activate/);
     const token = mail?.data.token as string;
     expect(mail?.textBody).toContain(token);
@@ -204,12 +203,14 @@ describe("password reset (via the email outbox)", () => {
   it("always answers 200; the token works once, signs out old sessions", async () => {
     const a = await signup();
     const unknown = await call("POST", "/api/v1/auth/request-password-reset", { body: { email: uniqueEmail("nobody") } });
-    const known = await call("POST", "/api/v1/auth/request-password-reset", { body: { email: a.email } });
+    const { mail, result: known } = await nextEmail(a.email, "password_reset", () =>
+      call("POST", "/api/v1/auth/request-password-reset", { body: { email: a.email } }),
+    );
     expect(unknown.status).toBe(200);
     expect(known.status).toBe(200);
     expect(known.body).toEqual(unknown.body);
 
-    const token = (await lastEmail(a.email, "password_reset"))?.data.token as string;
+    const token = mail.data.token as string;
     expect(token).toBeTruthy();
     const weak = await call("POST", "/api/v1/auth/reset-password", { body: { token, new_password: "short" } });
     expect(weak.status).toBe(422);
@@ -225,8 +226,10 @@ describe("password reset (via the email outbox)", () => {
 
   it("expires reset tokens after an hour", async () => {
     const a = await signup();
-    await call("POST", "/api/v1/auth/request-password-reset", { body: { email: a.email } });
-    const token = (await lastEmail(a.email, "password_reset"))?.data.token as string;
+    const { mail } = await nextEmail(a.email, "password_reset", () =>
+      call("POST", "/api/v1/auth/request-password-reset", { body: { email: a.email } }),
+    );
+    const token = mail.data.token as string;
     const { userTokens } = await import("../src/modules/auth/tables");
     await withControl((db) =>
       db
@@ -243,6 +246,7 @@ describe("password reset (via the email outbox)", () => {
 describe("impersonation and Clerk", () => {
   it("exchanges an impersonation token for a session marked as impersonated", async () => {
     const [staff, target] = await Promise.all([signup(), signup()]);
+    await makeStaff(staff.userId);
     const token = await signImpersonationToken(env.JWT_SECRET, target.userId, staff.userId);
     const r = await call("POST", "/api/v1/auth/impersonation/exchange", { body: { token } });
     expect(r.status).toBe(200);

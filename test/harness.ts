@@ -3,6 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { desc, eq } from "drizzle-orm";
 import { Connections, type Db } from "../src/platform/db";
 import { emailOutbox } from "../src/platform/email/tables";
+import { users } from "../src/platform/identity/tables";
 
 export { env };
 
@@ -23,8 +24,19 @@ export interface CallResult<T = any> {
   response: Response;
 }
 
+/**
+ * Each test request comes from its own client address unless it names one, as API clients
+ * worldwide do: per-IP limits on anonymous routes then bite only tests that send one address.
+ */
 export async function raw(path: string, init: RequestInit = {}): Promise<Response> {
-  return worker.fetch(new Request(`http://atrium.test${path}`, init));
+  const req = new Request(`http://atrium.test${path}`, init);
+  if (!req.headers.has("cf-connecting-ip")) req.headers.set("cf-connecting-ip", randomIp());
+  return worker.fetch(req);
+}
+
+export function randomIp(): string {
+  const b = crypto.getRandomValues(new Uint8Array(4));
+  return `10.${b[1]}.${b[2]}.${b[3]}`;
 }
 
 /** One JSON request through the real app. */
@@ -96,6 +108,11 @@ export function databaseUrl(name: string): string {
   return u.toString();
 }
 
+/** Marks a user as staff (what staff tooling would do). */
+export async function makeStaff(userId: string): Promise<void> {
+  await withControl((db) => db.update(users).set({ isStaff: true }).where(eq(users.id, userId)));
+}
+
 /** The newest email sent to `to` (optionally of one template). */
 export async function lastEmail(to: string, template?: string) {
   return withControl(async (db) => {
@@ -107,6 +124,22 @@ export async function lastEmail(to: string, template?: string) {
       .limit(20);
     return rows.find((r) => !template || r.template === template);
   });
+}
+
+/**
+ * Runs `action` and returns the email of `template` it made `to` send: for emails sent after
+ * the response (password reset, activation resend), polled until it arrives.
+ */
+export async function nextEmail<R>(to: string, template: string, action: () => Promise<R>, timeoutMs = 5000) {
+  const before = await lastEmail(to, template);
+  const result = await action();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const mail = await lastEmail(to, template);
+    if (mail && mail.id !== before?.id) return { mail, result };
+    if (Date.now() > deadline) throw new Error(`no new ${template} email to ${to}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Reads an SSE response to its end (or until `until` accepts an event). */
@@ -152,13 +185,24 @@ export interface Joined {
   memberId: string;
 }
 
-/** Brings a new person into `owner`'s workspace with `role`, through invite link + accept. */
+/** The invitation token emailed to `to` (the invitee's mailbox, i.e. the outbox). */
+export async function invitationTokenFor(to: string): Promise<string> {
+  const mail = await lastEmail(to, "invitation");
+  const token = (mail?.data as { token?: string } | undefined)?.token;
+  if (!token) throw new Error(`no invitation email for ${to}`);
+  return token;
+}
+
+/**
+ * Brings a new person into `owner`'s workspace with `role`: an emailed invitation, accepted
+ * from the invitee's mailbox with a first password.
+ */
 export async function join(owner: SignedUp, role: "admin" | "member" | "viewer", email = uniqueEmail(role)): Promise<Joined> {
-  const invite = await call("POST", `/api/v1/workspaces/${owner.workspaceId}/invite-link`, { token: owner.token, body: { email, role } });
-  if (invite.status !== 200) throw new Error(`invite failed: ${invite.status} ${JSON.stringify(invite.body)}`);
+  const invite = await call("POST", `/api/v1/workspaces/${owner.workspaceId}/invite`, { token: owner.token, body: { email, role } });
+  if (invite.status !== 201) throw new Error(`invite failed: ${invite.status} ${JSON.stringify(invite.body)}`);
   const password = "joined password 123";
   const accepted = await call("POST", "/api/v1/workspaces/invitations/accept", {
-    body: { token: invite.body.token, password, full_name: `A ${role}` },
+    body: { token: await invitationTokenFor(email), password, full_name: `A ${role}` },
   });
   if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
   const me = await call("GET", "/api/v1/members/me", { token: accepted.body.access_token, workspace: owner.workspaceId });

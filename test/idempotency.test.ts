@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { idempotencyKeys } from "../src/platform/idempotency/tables";
 import { workspaces } from "../src/platform/identity/tables";
-import { call, signup, uniqueEmail, withControl } from "./harness";
+import { call, raw, signup, uniqueEmail, withControl } from "./harness";
 
 const countByName = (name: string) => withControl((db) => db.$count(workspaces, eq(workspaces.name, name)));
 
@@ -63,11 +63,9 @@ describe("Idempotency-Key on POST", () => {
     expect(rb.body.id).not.toBe(ra.body.id);
 
     // A 4xx is a result like any other and is replayed; the same key and body give the same answer.
-    const email = uniqueEmail("idem");
-    const bad = { email, password: "short" };
     const k2 = crypto.randomUUID();
-    const r1 = await call("POST", "/api/v1/auth/register", { body: bad, headers: { "idempotency-key": k2 } });
-    const r2 = await call("POST", "/api/v1/auth/register", { body: bad, headers: { "idempotency-key": k2 } });
+    const r1 = await call("POST", "/api/v1/workspaces", { token: a.token, body: { name: "" }, headers: { "idempotency-key": k2 } });
+    const r2 = await call("POST", "/api/v1/workspaces", { token: a.token, body: { name: "" }, headers: { "idempotency-key": k2 } });
     expect(r1.status).toBe(422);
     expect(r2.status).toBe(422);
     expect(r2.headers.get("idempotent-replayed")).toBe("true");
@@ -76,5 +74,56 @@ describe("Idempotency-Key on POST", () => {
       (await call("POST", "/api/v1/workspaces", { token: a.token, body: { name: "x" }, headers: { "idempotency-key": "bad key!" } }))
         .status,
     ).toBe(422);
+  });
+
+  it("ignores the key on anonymous routes: nothing stored, nothing replayed, nothing buffered before sign-in", async () => {
+    const email = uniqueEmail("idem");
+    const key = `anon-${crypto.randomUUID()}`;
+    const login = () =>
+      call("POST", "/api/v1/auth/login", { body: { email, password: "wrong password" }, headers: { "idempotency-key": key } });
+    const [r1, r2] = [await login(), await login()];
+    expect(r1.status).toBe(401);
+    expect(r2.status).toBe(401);
+    expect(r2.headers.get("idempotent-replayed")).toBeNull();
+    const rows = await withControl((db) => db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key)));
+    expect(rows).toHaveLength(0);
+
+    // An unauthenticated upload with a key is refused before its body is read.
+    const big = new Uint8Array(2 * 1024 * 1024);
+    const upload = await raw("/api/v1/recordsets/import/upload", {
+      method: "POST",
+      headers: { "idempotency-key": key, "content-type": "multipart/form-data; boundary=x" },
+      body: new ReadableStream({
+        start(c) {
+          c.enqueue(big);
+          c.close();
+        },
+      }),
+      // @ts-expect-error workerd accepts duplex for streamed request bodies
+      duplex: "half",
+    });
+    expect(upload.status).toBe(401);
+    expect(await withControl((db) => db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key)))).toHaveLength(0);
+  });
+
+  it("keeps a signed-in streamed upload streaming: the key covers type and length, not a buffered body", async () => {
+    const a = await signup();
+    const key = `up-${crypto.randomUUID()}`;
+    const csv = "name,city\nAda,London\n";
+    const send = () => {
+      const form = new FormData();
+      form.append("file", new File([csv], "people.csv", { type: "text/csv" }));
+      return raw("/api/v1/recordsets/import/upload", {
+        method: "POST",
+        headers: { authorization: `Bearer ${a.token}`, "x-workspace-id": a.workspaceId, "idempotency-key": key },
+        body: form,
+      });
+    };
+    const first = await send();
+    expect(first.status).toBe(200);
+    const second = await send();
+    expect(second.status).toBe(200);
+    expect(second.headers.get("idempotent-replayed")).toBe("true");
+    expect(await second.json()).toEqual(await first.json());
   });
 });

@@ -155,7 +155,7 @@ describe("members", () => {
     // Someone with another workspace: removable here, not permanently deletable.
     const multi = await signup();
     const link = await call("POST", `/api/v1/workspaces/${ws}/invite-link`, { token: owner.token, body: { email: multi.email } });
-    await call("POST", "/api/v1/workspaces/invitations/accept", { body: { token: link.body.token } });
+    await call("POST", "/api/v1/workspaces/invitations/accept", { token: multi.token, body: { token: link.body.token } });
     const multiMember = (await call("GET", "/api/v1/members/me", { token: multi.token, workspace: ws })).body.id;
     const info2 = await call("GET", `/api/v1/members/${multiMember}/deletion-info`, { token: owner.token, workspace: ws });
     expect(info2.body).toMatchObject({ workspace_count: 2, can_delete_user: false });

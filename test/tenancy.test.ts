@@ -5,7 +5,7 @@ import { members } from "../src/modules/members/tables";
 import { createContext } from "../src/platform/context";
 import { tenantDatabases, users, workspaces } from "../src/platform/identity/tables";
 import { jobs } from "../src/platform/jobs/tables";
-import { call, databaseUrl, env, raw, readSse, signup, uniqueEmail, withControl, withDb } from "./harness";
+import { call, databaseUrl, env, nextEmail, raw, readSse, signup, uniqueEmail, withControl, withDb } from "./harness";
 
 async function createInvite(overrides: Partial<typeof paymentInvites.$inferInsert> = {}) {
   const code = `inv_${crypto.randomUUID().replace(/-/g, "")}`;
@@ -115,11 +115,41 @@ describe("Stripe payment invites", () => {
     const byCode = await call("GET", `/api/v1/auth/stripe-invite/${inv.code}`);
     expect(byCode.status).toBe(200);
     expect(byCode.body).toMatchObject({ invite_code: inv.code, email: inv.email, plan: "manager", status: "pending", is_valid: true });
-    const byEmail = await call("POST", "/api/v1/auth/lookup-invite", { body: { email: inv.email, access_code: "000000" } });
-    expect(byEmail.status).toBe(200);
-    expect(byEmail.body).toMatchObject({ invite_code: inv.code, access_code_valid: false });
     expect((await call("GET", "/api/v1/auth/stripe-invite/nope-unknown")).status).toBe(404);
-    expect((await call("POST", "/api/v1/auth/lookup-invite", { body: { email: uniqueEmail("none") } })).status).toBe(404);
+
+    // By email: the code only for the right access code; a wrong one looks like no invite at all.
+    const wrong = await call("POST", "/api/v1/auth/lookup-invite", { body: { email: inv.email, access_code: "000000" } });
+    expect(wrong.status).toBe(404);
+    expect(JSON.stringify(wrong.body)).not.toContain(inv.code);
+    const none = await call("POST", "/api/v1/auth/lookup-invite", { body: { email: uniqueEmail("none"), access_code: "000000" } });
+    expect(none.status).toBe(404);
+    expect(none.body.detail).toBe(wrong.body.detail);
+    const right = await call("POST", "/api/v1/auth/lookup-invite", { body: { email: inv.email, access_code: "123456" } });
+    expect(right.status).toBe(200);
+    expect(right.body).toMatchObject({ invite_code: inv.code, access_code_valid: true });
+
+    // Without the access code the link goes to the invite's own mailbox; the answer is the same for unknown emails.
+    const { mail, result: emailed } = await nextEmail(inv.email, "payment_invite", () =>
+      call("POST", "/api/v1/auth/lookup-invite", { body: { email: inv.email } }),
+    );
+    expect(emailed.status).toBe(202);
+    expect(JSON.stringify(emailed.body)).not.toContain(inv.code);
+    expect(mail.data.invite_code).toBe(inv.code);
+    const unknown = await call("POST", "/api/v1/auth/lookup-invite", { body: { email: uniqueEmail("none") } });
+    expect(unknown.status).toBe(202);
+    expect(unknown.body).toEqual(emailed.body);
+  });
+
+  it("limits access-code guesses per email, whatever the IP", async () => {
+    const inv = await createInvite();
+    for (let i = 0; i < 5; i++) {
+      const r = await call("POST", "/api/v1/auth/lookup-invite", { body: { email: inv.email, access_code: `99999${i}` } });
+      expect(r.status).toBe(404);
+    }
+    const locked = await call("POST", "/api/v1/auth/lookup-invite", { body: { email: inv.email, access_code: "123456" } });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(JSON.stringify(locked.body)).not.toContain(inv.code);
   });
 
   it("signs up with an invite once, linking the paid subscription", async () => {

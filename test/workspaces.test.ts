@@ -52,14 +52,17 @@ describe("invitations", () => {
     expect(link.status).toBe(200);
     expect(link.body.invite_url).toContain(link.body.token);
     const details = await call("GET", `/api/v1/workspaces/invitations/details?token=${link.body.token}`);
-    expect(details.body.requires_password).toBe(false);
+    expect(details.body).toMatchObject({ requires_sign_in: true, requires_password: false, requires_email_verification: false });
     // A new link retires the old one.
     const link2 = await call("POST", `/api/v1/workspaces/${owner.workspaceId}/invite-link`, {
       token: owner.token,
       body: { email: other.email, role: "viewer" },
     });
     expect((await call("GET", `/api/v1/workspaces/invitations/details?token=${link.body.token}`)).status).toBe(401);
-    const ok = await call("POST", "/api/v1/workspaces/invitations/accept", { body: { token: link2.body.token } });
+    // The token alone does not act for the account: it signs in (or gives its own password).
+    const anonymous = await call("POST", "/api/v1/workspaces/invitations/accept", { body: { token: link2.body.token } });
+    expect(anonymous.status).toBe(401);
+    const ok = await call("POST", "/api/v1/workspaces/invitations/accept", { token: other.token, body: { token: link2.body.token } });
     expect(ok.status).toBe(200);
     const list = await call("GET", "/api/v1/workspaces", { token: other.token });
     expect(list.body.map((w: { id: string }) => w.id).sort()).toEqual([owner.workspaceId, other.workspaceId].sort());
@@ -210,7 +213,7 @@ describe("removing members: the seed's three scenarios", () => {
       token: owner.token,
       body: { email: multi.email },
     });
-    await call("POST", "/api/v1/workspaces/invitations/accept", { body: { token: joinedMulti.body.token } });
+    await call("POST", "/api/v1/workspaces/invitations/accept", { token: multi.token, body: { token: joinedMulti.body.token } });
     const r2 = await call("DELETE", `/api/v1/workspaces/${owner.workspaceId}/members/${joinedMulti.body.member_id}`, {
       token: owner.token,
     });
@@ -274,7 +277,7 @@ describe("pending invitations give no power over an account", () => {
       token: owner.token,
       body: { email: other.email },
     });
-    await call("POST", "/api/v1/workspaces/invitations/accept", { body: { token: link.body.token } });
+    await call("POST", "/api/v1/workspaces/invitations/accept", { body: { token: link.body.token, password: other.password } });
     const resetLink = await call("POST", `/api/v1/workspaces/${owner.workspaceId}/users/${other.userId}/password-reset-link`, {
       token: owner.token,
     });

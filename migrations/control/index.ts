@@ -6,6 +6,7 @@ import m2 from "./0002_teams.sql";
 import m3 from "./0003_api_keys.sql";
 import m4 from "./0004_idempotency.sql";
 import m5 from "./0005_agents.sql";
+import m6 from "./0006_security.sql";
 
 export const controlMigrations: Migration[] = [
   { name: "0000_init", sql: m0 },
@@ -14,4 +15,5 @@ export const controlMigrations: Migration[] = [
   { name: "0003_api_keys", sql: m3 },
   { name: "0004_idempotency", sql: m4 },
   { name: "0005_agents", sql: m5 },
+  { name: "0006_security", sql: m6 },
 ];

@@ -87,3 +87,16 @@ export function actorUserId(ctx: ServiceContext): string {
   if (a.kind === "api_key" && a.userId) return a.userId;
   throw new ServiceError("unauthorized", "Not authenticated");
 }
+
+/**
+ * Runs `work` after the response, on a forked context (its own connections, closed when done):
+ * for answers that must take the same time whatever the work finds. Failures are logged.
+ */
+export function runAfterResponse(ctx: ServiceContext, what: string, work: (bg: ServiceContext) => Promise<unknown>): void {
+  const bg = ctx.fork();
+  ctx.waitUntil(
+    work(bg)
+      .catch((e) => console.error(JSON.stringify({ level: "error", msg: `${what} failed`, request_id: ctx.requestId, error: String(e) })))
+      .finally(() => bg.connections.close()),
+  );
+}

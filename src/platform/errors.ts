@@ -62,14 +62,21 @@ export class ServiceError extends Error {
   readonly status: number;
   readonly retryable: boolean;
   readonly issues?: FieldIssue[];
+  /** Seconds until a retry can succeed (`Retry-After`). */
+  readonly retryAfter?: number;
 
-  constructor(code: ErrorCode, message: string, opts: { retryable?: boolean; issues?: FieldIssue[]; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { retryable?: boolean; issues?: FieldIssue[]; cause?: unknown; retryAfter?: number } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = "ServiceError";
     this.code = code;
     this.status = STATUS[code];
     this.retryable = opts.retryable ?? false;
     if (opts.issues) this.issues = opts.issues;
+    if (opts.retryAfter !== undefined) this.retryAfter = opts.retryAfter;
   }
 }
 

@@ -77,5 +77,10 @@ export function signImpersonationToken(secret: string, userId: string, impersona
 
 export async function verifyImpersonationToken(secret: string, token: string) {
   const p = await verify(secret, "impersonation", token);
-  return { userId: String(p.sub), impersonatorId: typeof p.imp === "string" ? p.imp : undefined, jti: String(p.jti ?? "") };
+  return {
+    userId: String(p.sub),
+    impersonatorId: typeof p.imp === "string" ? p.imp : undefined,
+    jti: typeof p.jti === "string" ? p.jti : "",
+    expiresAt: new Date(Number(p.exp) * 1000),
+  };
 }

@@ -32,7 +32,8 @@ export async function recordActivity(ctx: ServiceContext, a: NewActivity): Promi
     subjectId: a.subjectId ?? null,
     channelId: a.channelId ?? null,
     summary: a.summary,
-    data: a.data ?? {},
+    // Done by staff acting as the member: both people are on record.
+    data: ctx.actor.kind === "user" && ctx.actor.impersonatorId ? { ...a.data, impersonated_by: ctx.actor.impersonatorId } : (a.data ?? {}),
   });
 }
 

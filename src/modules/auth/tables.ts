@@ -14,6 +14,8 @@ export const refreshTokens = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     familyId: uuid("family_id").notNull(),
+    /** The staff member acting as this user; every token of an impersonated family keeps it. */
+    impersonatorId: uuid("impersonator_id"),
     tokenHash: text("token_hash").notNull(),
     expiresAt: ts("expires_at").notNull(),
     usedAt: ts("used_at"),
@@ -22,6 +24,16 @@ export const refreshTokens = pgTable(
   },
   (t) => [uniqueIndex("refresh_tokens_hash_key").on(t.tokenHash), index("refresh_tokens_family_idx").on(t.familyId)],
 );
+
+/**
+ * Ids (`jti`) of single-use JWTs already exchanged (impersonation), kept until the token would
+ * have expired anyway; the cron drops older rows.
+ */
+export const usedTokenIds = pgTable("used_token_ids", {
+  jti: text("jti").primaryKey(),
+  expiresAt: ts("expires_at").notNull(),
+  createdAt: createdAt(),
+});
 
 /** Single-use emailed tokens (activation, password reset, undoing an email change), stored hashed. */
 export const userTokens = pgTable(

@@ -80,7 +80,10 @@ export const InvitationSchema = z
     email: z.string(),
     role: RoleSchema,
     status: z.string(),
-    invite_url: z.string(),
+    delivery: z.enum(["email", "link"]).openapi({
+      description: "`email`: the token went only to the invitee's mailbox. `link`: the token is returned here to share.",
+    }),
+    invite_url: z.string().nullable().openapi({ description: "Only for invite links; an emailed invitation's URL is never shown" }),
     expires_at: isoDate,
     token: z.string().optional().openapi({ description: "Only for invite links (no email is sent)" }),
   })
@@ -101,10 +104,23 @@ export const InvitationDetailsSchema = z
     email: z.string(),
     full_name: z.string().nullable(),
     role: RoleSchema,
-    requires_password: z.boolean(),
+    requires_sign_in: z.boolean().openapi({ description: "The email has an account: accept signed in as it, or with its password" }),
+    requires_password: z.boolean().openapi({ description: "A new account: accepting sets its first password" }),
+    requires_email_verification: z
+      .boolean()
+      .openapi({ description: "A new account holding a shared link: accepting emails the invitee a link to finish joining" }),
     expires_at: isoDate,
   })
   .openapi("InvitationDetails");
+
+export const InvitationVerificationSentSchema = z
+  .object({
+    status: z.literal("verification_sent"),
+    message: z.string(),
+    email: z.string(),
+    workspace_id: z.uuid(),
+  })
+  .openapi("InvitationVerificationSent");
 
 export const AcceptInvitationRequest = z
   .object({

@@ -22,6 +22,11 @@ export const invitations = pgTable(
     email: text("email").notNull(),
     role: text("role").$type<Role>().notNull(),
     tokenHash: text("token_hash").notNull(),
+    /**
+     * `email`: sent only to the invitee's mailbox, so it may set a first password. `link`: shown
+     * to the inviter, so it only ever joins the invitee signed in as themselves.
+     */
+    delivery: text("delivery").$type<"email" | "link">().notNull().default("email"),
     invitedBy: uuid("invited_by"),
     expiresAt: ts("expires_at").notNull(),
     acceptedAt: ts("accepted_at"),

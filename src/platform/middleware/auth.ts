@@ -5,6 +5,7 @@ import { ServiceError } from "../errors";
 import type { AppEnv } from "../hono";
 import { verifyAccessToken } from "../jwt";
 import { type ResolveOptions, resolveWorkspace } from "../tenancy/resolve";
+import { withIdempotency } from "./idempotency";
 import { apiKeyLimits, SESSION_LIMITS, withRateLimit } from "./rate-limit";
 
 function bearer(header: string | undefined): string | undefined {
@@ -48,6 +49,8 @@ const ADMIN_SCOPE_MUTATIONS = /^\/api\/v1\/permissions(\/|$)/;
  *   workspace, so it is refused (403) on routes that do not act in a workspace and on the
  *   account endpoints (/api/v1/auth/…): those need a person. Its scopes limit the methods.
  *   Limited per key by the workspace's plan.
+ *
+ * `Idempotency-Key` is honoured here, after authentication and the limits, scoped to the caller.
  */
 export function requireUser(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -69,7 +72,7 @@ export function requireUser(): MiddlewareHandler<AppEnv> {
         if (ADMIN_SCOPE_PATHS.test(path) || (needed === "write" && ADMIN_SCOPE_MUTATIONS.test(path))) {
           if (!hasScope(key.scopes, "admin")) throw insufficientScope("admin");
         }
-        await next();
+        await withIdempotency(c, `key:${key.id}`, next);
       });
     }
     if (!token) {
@@ -78,7 +81,23 @@ export function requireUser(): MiddlewareHandler<AppEnv> {
     }
     const claims = await verifyAccessToken(c.env.JWT_SECRET, token);
     ctx.actor = { kind: "user", userId: claims.sub, email: claims.email, ...(claims.imp ? { impersonatorId: claims.imp } : {}) };
-    return withRateLimit(c, `user:${claims.sub}`, SESSION_LIMITS, next);
+    return withRateLimit(c, `user:${claims.sub}`, SESSION_LIMITS, () => withIdempotency(c, `user:${claims.sub}`, next));
+  };
+}
+
+/**
+ * For anonymous routes that also serve a signed-in caller differently (accepting an
+ * invitation): sets `ctx.actor` when a valid access token is sent; a bad token is a 401, never
+ * silently anonymous. API keys are refused: these are account actions.
+ */
+export function optionalUser(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = bearer(c.req.header("authorization"));
+    if (token === undefined && c.req.header("x-api-key") === undefined) return next();
+    if (!token || looksLikeApiKey(token)) throw new ServiceError("forbidden", "API keys cannot be used here; sign in as a person");
+    const claims = await verifyAccessToken(c.env.JWT_SECRET, token);
+    c.get("ctx").actor = { kind: "user", userId: claims.sub, email: claims.email, ...(claims.imp ? { impersonatorId: claims.imp } : {}) };
+    return next();
   };
 }
 

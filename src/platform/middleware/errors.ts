@@ -10,7 +10,8 @@ export function handleError(err: Error, c: Context<AppEnv>) {
   if (isServiceError(err)) {
     const detail = err.issues ?? err.message;
     // Temporary conditions (provisioning, migration running) tell clients when to come back.
-    if (err.status === 503 && err.retryable) c.header("Retry-After", "5");
+    if (err.retryAfter !== undefined) c.header("Retry-After", String(err.retryAfter));
+    else if (err.status === 503 && err.retryable) c.header("Retry-After", "5");
     return c.json({ detail, code: err.code, request_id }, err.status as ContentfulStatusCode);
   }
   // Duck-typed too: a second copy of hono (bundlers) would defeat instanceof.

@@ -1,4 +1,4 @@
-import type { Context, Next } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
 import type { AcquireResult, RateLimitConfig } from "../../../durable-objects/rate-limiter";
 import { ServiceError } from "../errors";
 import type { AppEnv } from "../hono";
@@ -68,7 +68,10 @@ export async function withRateLimit(c: Context<AppEnv>, subject: string, cfg: Ra
   if (!r.allowed || r.lease === null) {
     c.header("Retry-After", String(r.retryAfter));
     const what = r.reason === "concurrency" ? `more than ${cfg.concurrency} concurrent requests` : "too many requests";
-    throw new ServiceError("rate_limited", `Rate limit exceeded (${what}); retry after ${r.retryAfter} s`, { retryable: true });
+    throw new ServiceError("rate_limited", `Rate limit exceeded (${what}); retry after ${r.retryAfter} s`, {
+      retryable: true,
+      retryAfter: r.retryAfter,
+    });
   }
   const lease = r.lease;
   try {
@@ -78,4 +81,40 @@ export async function withRateLimit(c: Context<AppEnv>, subject: string, cfg: Ra
     if (!c.res.headers.has("x-ratelimit-limit")) setHeaders(c, r);
     c.var.ctx.waitUntil(stub.release(lease).catch(() => {}));
   }
+}
+
+/**
+ * Anonymous routes, limited per client IP and policy (each policy its own counter, so a burst
+ * of logins does not block signups from the same office):
+ * - `signup`: each call provisions a database (signup, register, invite signups);
+ * - `login`: password checks (0.2 s of scrypt each); the account has its own failure limit
+ *   (PASSWORD_ATTEMPTS in src/platform/attempts.ts);
+ * - `email`: calls that can send email to an address named in the body (each address also
+ *   has its own quota, EMAIL_SENDS);
+ * - `token`: presenting a token or code (refresh, invitations, activation, reset, invite codes,
+ *   impersonation, Clerk, signed uploads, job streams);
+ * - `read`: public content behind unguessable URLs (avatars, signed downloads), health, docs.
+ */
+export type PublicPolicy = "signup" | "login" | "email" | "token" | "read";
+
+export const PUBLIC_LIMITS: Record<PublicPolicy, Readonly<RateLimitConfig>> = {
+  signup: { limit: 10, burst: 5, concurrency: 2, windowMs: 3600_000 },
+  login: { limit: 30, burst: 10, concurrency: 5 },
+  email: { limit: 10, burst: 5, concurrency: 3 },
+  token: { limit: 60, burst: 20, concurrency: 10 },
+  read: { limit: 600, burst: 100, concurrency: 50 },
+};
+
+/**
+ * The client's address: `CF-Connecting-IP`, which Cloudflare sets on every request (and
+ * overwrites if a client sends one), and which Miniflare sets from the socket under
+ * `wrangler dev`. Without it (tests calling the Worker directly) all such callers share one.
+ */
+export function clientIp(c: Context<AppEnv>): string {
+  return c.req.header("cf-connecting-ip")?.trim().toLowerCase() || "unknown";
+}
+
+/** Per-IP limit for an anonymous route (X-RateLimit-* headers; 429 with Retry-After). */
+export function limitByIp(policy: PublicPolicy): MiddlewareHandler<AppEnv> {
+  return (c, next) => withRateLimit(c, `ip:${policy}:${clientIp(c)}`, PUBLIC_LIMITS[policy], next);
 }

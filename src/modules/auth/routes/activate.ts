@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses, json, jsonBody } from "../../../platform/openapi";
 import { ActivateRequest, AuthSessionSchema } from "../schemas";
 import { activate } from "../service";
@@ -10,6 +11,7 @@ const route = createRoute({
   tags: ["Authentication"],
   summary: "Complete account activation by setting password.",
   description: "No authentication: the token is the authentication (single use). Returns a session.",
+  middleware: [limitByIp("token")] as const,
   request: { body: jsonBody(ActivateRequest) },
   responses: { 200: json(AuthSessionSchema, "Activated and signed in"), ...errorResponses(401, 403) },
 });

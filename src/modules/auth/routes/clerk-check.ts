@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses, json, jsonBody } from "../../../platform/openapi";
 import { ClerkCheckRequest, ClerkCheckSchema } from "../schemas";
 import { clerkCheck } from "../service";
@@ -10,6 +11,7 @@ const route = createRoute({
   tags: ["Authentication"],
   summary: "Check if a Clerk-authenticated user exists in our database.",
   description: "Protected by the X-Clerk-Secret header. Never creates users: unknown people get {exists: false}.",
+  middleware: [limitByIp("token")] as const,
   request: {
     headers: z.object({
       "x-clerk-secret": z

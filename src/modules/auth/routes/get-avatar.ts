@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses } from "../../../platform/openapi";
 import { AvatarParams } from "../schemas";
 import { getAvatar } from "../service";
@@ -10,6 +11,7 @@ const route = createRoute({
   tags: ["Authentication"],
   summary: "A user's profile picture",
   description: "Public, like avatars in any chat app; file names are unguessable and never reused.",
+  middleware: [limitByIp("read")] as const,
   request: { params: AvatarParams },
   responses: {
     200: { description: "The image", content: { "image/*": { schema: z.string().openapi({ format: "binary" }) } } },

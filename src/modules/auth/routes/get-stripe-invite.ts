@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses, json } from "../../../platform/openapi";
 import { InviteCodeParam, PaymentInviteSchema } from "../schemas";
 import { getPaymentInvite } from "../service";
@@ -10,6 +11,7 @@ const route = createRoute({
   tags: ["Authentication"],
   summary: "Get details about a Stripe payment invite.",
   description: "No authentication: the invite code is the authentication. Used and expired invites report is_valid=false.",
+  middleware: [limitByIp("token")] as const,
   request: { params: InviteCodeParam },
   responses: { 200: json(PaymentInviteSchema, "The invite"), ...errorResponses(404) },
 });

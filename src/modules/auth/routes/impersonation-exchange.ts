@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses, json, jsonBody } from "../../../platform/openapi";
 import { AuthSessionSchema, ImpersonationExchangeRequest } from "../schemas";
 import { exchangeImpersonation } from "../service";
@@ -10,6 +11,7 @@ const route = createRoute({
   tags: ["Authentication"],
   summary: "Exchange an impersonation token for user authentication tokens.",
   description: "The token must be a valid, unexpired impersonation token (type=impersonation) of an active user.",
+  middleware: [limitByIp("token")] as const,
   request: { body: jsonBody(ImpersonationExchangeRequest) },
   responses: { 200: json(AuthSessionSchema, "A session of the impersonated user"), ...errorResponses(401) },
 });

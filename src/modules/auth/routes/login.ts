@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses, json, jsonBody } from "../../../platform/openapi";
 import { AuthSessionSchema, LoginRequest } from "../schemas";
 import { login } from "../service";
@@ -9,6 +10,7 @@ const route = createRoute({
   path: "/api/v1/auth/login",
   tags: ["Authentication"],
   summary: "Login user",
+  middleware: [limitByIp("login")] as const,
   request: { body: jsonBody(LoginRequest) },
   responses: { 200: json(AuthSessionSchema, "Signed in"), ...errorResponses(401, 403) },
 });

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses, json, jsonBody } from "../../../platform/openapi";
 import { RefreshRequest, TokenSchema } from "../schemas";
 import { refresh } from "../service";
@@ -10,6 +11,7 @@ const route = createRoute({
   tags: ["Authentication"],
   summary: "Refresh access token",
   description: "Rotates the refresh token: the one sent stops working. Sending a used one again revokes the whole session.",
+  middleware: [limitByIp("token")] as const,
   request: { body: jsonBody(RefreshRequest) },
   responses: { 200: json(TokenSchema, "New token pair"), ...errorResponses(401) },
 });

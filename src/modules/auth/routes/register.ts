@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses, json, jsonBody } from "../../../platform/openapi";
 import { RegisterRequest, UserSchema } from "../schemas";
 import { registerLegacy } from "../service";
@@ -10,6 +11,7 @@ const route = createRoute({
   tags: ["Authentication"],
   summary: "Register a new user (legacy endpoint - use /signup for full registration)",
   description: "Creates the user only (no workspace) and emails an activation link; sign-in works after activation.",
+  middleware: [limitByIp("signup")] as const,
   request: { body: jsonBody(RegisterRequest) },
   responses: { 201: json(UserSchema, "The new (not yet activated) user"), ...errorResponses(409) },
 });

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses, json, jsonBody, MessageSchema } from "../../../platform/openapi";
 import { ResendActivationRequest } from "../schemas";
 import { resendActivation } from "../service";
@@ -10,6 +11,7 @@ const route = createRoute({
   tags: ["Authentication"],
   summary: "Resend activation email to a user.",
   description: "Answers the same whether or not the email is known (no account enumeration).",
+  middleware: [limitByIp("email")] as const,
   request: { body: jsonBody(ResendActivationRequest) },
   responses: { 200: json(MessageSchema, "Accepted"), ...errorResponses() },
 });

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses, json, jsonBody, MessageSchema } from "../../../platform/openapi";
 import { ResetPasswordRequest } from "../schemas";
 import { resetPassword } from "../service";
@@ -10,6 +11,7 @@ const route = createRoute({
   tags: ["Authentication"],
   summary: "Reset password using the token from email",
   description: "Validates the token (1 hour, single use), sets the password and signs out all existing sessions.",
+  middleware: [limitByIp("token")] as const,
   request: { body: jsonBody(ResetPasswordRequest) },
   responses: { 200: json(MessageSchema, "Password reset"), ...errorResponses(401) },
 });

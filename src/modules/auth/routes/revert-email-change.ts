@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses, json, jsonBody } from "../../../platform/openapi";
 import { EmailChangeRevertRequest, EmailChangeRevertSchema } from "../schemas";
 import { revertEmailChange } from "../service";
@@ -15,6 +16,7 @@ const route = createRoute({
     "account out everywhere (every refresh token is revoked), voids pending password reset links and the undo links " +
     "of later email changes, and returns a password reset link (1 hour) for setting a new password. 401 for an " +
     "unknown, used or expired token; 409 when another account now uses the previous address.",
+  middleware: [limitByIp("token")] as const,
   request: { body: jsonBody(EmailChangeRevertRequest) },
   responses: { 200: json(EmailChangeRevertSchema, "The email change was undone"), ...errorResponses(401, 409) },
 });

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
 import { getJob, streamJob } from "../../../platform/jobs/service";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses } from "../../../platform/openapi";
 import { resumeFrom } from "../../../platform/sse";
 import { JobIdParam } from "../schemas";
@@ -15,6 +16,7 @@ const route = createRoute({
     "No authentication: the job id is the secret. Each event's data: {job_id, status (QUEUED/RUNNING/COMPLETED/FAILED), " +
     "progress 0-100, current_step, result: {message, …}, error_message}. On COMPLETED result has access_token, " +
     "refresh_token, workspace_id, workspace_name. Resume with Last-Event-ID. The stream ends after COMPLETED or FAILED.",
+  middleware: [limitByIp("token")] as const,
   request: { params: JobIdParam },
   responses: {
     200: { description: "SSE stream", content: { "text/event-stream": { schema: z.string() } } },

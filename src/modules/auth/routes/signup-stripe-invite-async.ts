@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses, json, jsonBody } from "../../../platform/openapi";
 import { SignupJobSchema, StripeInviteSignupRequest } from "../schemas";
 import { startSignupWithInvite } from "../service";
@@ -12,6 +13,7 @@ const route = createRoute({
   description:
     "Validates and claims the invite, then provisions in the background. Connect to `stream_url` (SSE) for progress; " +
     "the COMPLETED event carries access_token, refresh_token, workspace_id and workspace_name.",
+  middleware: [limitByIp("signup")] as const,
   request: { body: jsonBody(StripeInviteSignupRequest) },
   responses: { 200: json(SignupJobSchema, "The provisioning job"), ...errorResponses(404, 409) },
 });

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses, json, jsonBody } from "../../../platform/openapi";
 import { SignupRequest, SignupResponseSchema } from "../schemas";
 import { signup } from "../service";
@@ -12,6 +13,7 @@ const route = createRoute({
   description:
     "Creates the user, a workspace named after the company, its own database (template clone with migrations) and " +
     "the owner's member record, then signs in. All or nothing: a failure leaves no user behind.",
+  middleware: [limitByIp("signup")] as const,
   request: { body: jsonBody(SignupRequest) },
   responses: { 201: json(SignupResponseSchema, "Signed up and signed in"), ...errorResponses(409, 500) },
 });

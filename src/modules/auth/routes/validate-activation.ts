@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses, json } from "../../../platform/openapi";
 import { ActivationValidateQuery, ActivationValidateSchema } from "../schemas";
 import { validateActivation } from "../service";
@@ -10,6 +11,7 @@ const route = createRoute({
   tags: ["Authentication"],
   summary: "Validate an activation token.",
   description: "No authentication: the token is the authentication. Does not use the token up.",
+  middleware: [limitByIp("token")] as const,
   request: { query: ActivationValidateQuery },
   responses: { 200: json(ActivationValidateSchema, "The token is valid"), ...errorResponses(401) },
 });

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
-import type { ServiceContext } from "../../../platform/context";
+import { consumeAttempt, EMAIL_SENDS } from "../../../platform/attempts";
+import { runAfterResponse, type ServiceContext } from "../../../platform/context";
 import { enqueueEmail } from "../../../platform/email/outbox";
 import { ServiceError } from "../../../platform/errors";
 import { users, workspaceMembers, workspaces } from "../../../platform/identity/tables";
@@ -75,19 +76,23 @@ export async function activate(ctx: ServiceContext, input: { token: string; pass
 
 /** Always answers the same, whether or not the email is known or still needs activation. */
 export async function resendActivation(ctx: ServiceContext, input: { email: string; workspace_id?: string | undefined }) {
-  const user = await findUserByEmail(ctx.control, input.email);
-  if (user?.isActive && (!user.isVerified || user.passwordHash === null)) {
-    let workspaceId: string | null = null;
-    if (input.workspace_id && isUuid(input.workspace_id)) {
-      const [m] = await ctx.control
-        .select({ id: workspaceMembers.workspaceId })
-        .from(workspaceMembers)
-        .where(and(eq(workspaceMembers.userId, user.id), eq(workspaceMembers.workspaceId, input.workspace_id)))
-        .limit(1);
-      workspaceId = m?.id ?? null;
+  await consumeAttempt(ctx, EMAIL_SENDS, input.email);
+  // After the response, so the answer takes the same time whatever the email is.
+  runAfterResponse(ctx, "activation email", async (bg) => {
+    const user = await findUserByEmail(bg.control, input.email);
+    if (user?.isActive && (!user.isVerified || user.passwordHash === null)) {
+      let workspaceId: string | null = null;
+      if (input.workspace_id && isUuid(input.workspace_id)) {
+        const [m] = await bg.control
+          .select({ id: workspaceMembers.workspaceId })
+          .from(workspaceMembers)
+          .where(and(eq(workspaceMembers.userId, user.id), eq(workspaceMembers.workspaceId, input.workspace_id)))
+          .limit(1);
+        workspaceId = m?.id ?? null;
+      }
+      await sendActivationEmail(bg, user.id, workspaceId);
     }
-    await sendActivationEmail(ctx, user.id, workspaceId);
-  }
+  });
   return { message: "If the account needs activation, an email is on its way" };
 }
 

@@ -1,4 +1,5 @@
 import { and, eq, gte, isNull } from "drizzle-orm";
+import { assertAttemptsLeft, PASSWORD_ATTEMPTS, recordFailedAttempt } from "../../../platform/attempts";
 import type { ServiceContext } from "../../../platform/context";
 import { decryptSecret, encryptSecret } from "../../../platform/crypto";
 import { isUniqueViolation } from "../../../platform/db";
@@ -21,15 +22,20 @@ export const EMAIL_REVERT_TTL_MS = 7 * 24 * 3600_000;
 export const emailChange = (user: UserRow, email: string | undefined) =>
   email !== undefined && email.toLowerCase() !== user.email.toLowerCase() ? email : undefined;
 
-/** Changing your own email needs your current password: 422 when missing, 403 when wrong. */
-export async function confirmCurrentPassword(user: UserRow, given: string | undefined) {
+/**
+ * Changing your own email needs your current password: 422 when missing, 403 when wrong. Wrong
+ * passwords count against the account's sign-in limit (a stolen access token cannot guess freely).
+ */
+export async function confirmCurrentPassword(ctx: ServiceContext, user: UserRow, given: string | undefined) {
   const loc = ["body", "current_password"];
   if (given === undefined) {
     throw new ServiceError("validation_error", "current_password is required to change your email", {
       issues: [{ loc, msg: "Field required to change your email", type: "missing" }],
     });
   }
+  await assertAttemptsLeft(ctx, PASSWORD_ATTEMPTS, user.email);
   if (!(await verifyPassword(given, user.passwordHash))) {
+    await recordFailedAttempt(ctx, PASSWORD_ATTEMPTS, user.email);
     const msg = user.passwordHash
       ? "The current password is incorrect"
       : "This account has no password; set one with a password reset first";

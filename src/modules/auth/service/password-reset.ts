@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
-import type { ServiceContext } from "../../../platform/context";
+import { consumeAttempt, EMAIL_SENDS } from "../../../platform/attempts";
+import { runAfterResponse, type ServiceContext } from "../../../platform/context";
 import { enqueueEmail } from "../../../platform/email/outbox";
 import { users } from "../../../platform/identity/tables";
 import { hashPassword } from "../../../platform/passwords";
@@ -26,10 +27,18 @@ export async function issuePasswordReset(ctx: ServiceContext, userId: string, em
   return link.toString();
 }
 
-/** Always the same answer, so the endpoint does not reveal which emails have accounts. */
+/**
+ * Always the same answer in the same time, so the endpoint does not reveal which emails have
+ * accounts: the lookup and the email happen after the response (on a forked context, whose
+ * connections outlive the request's). Each address gets at most EMAIL_SENDS requests an hour,
+ * counted whether or not it has an account.
+ */
 export async function requestPasswordReset(ctx: ServiceContext, input: { email: string }) {
-  const user = await findUserByEmail(ctx.control, input.email);
-  if (user?.isActive) await issuePasswordReset(ctx, user.id, user.email);
+  await consumeAttempt(ctx, EMAIL_SENDS, input.email);
+  runAfterResponse(ctx, "password reset email", async (bg) => {
+    const user = await findUserByEmail(bg.control, input.email);
+    if (user?.isActive) await issuePasswordReset(bg, user.id, user.email);
+  });
   return { message: RESET_MESSAGE };
 }
 

@@ -87,7 +87,7 @@ export async function updateMe(ctx: ServiceContext, input: UpdateMeRequest) {
   const before = email === undefined ? undefined : await getUserOrThrow(ctx.control, userId);
   const newEmail = before && emailChange(before, email);
   if (before && newEmail) {
-    await confirmCurrentPassword(before, current_password);
+    await confirmCurrentPassword(ctx, before, current_password);
     set.email = newEmail;
   }
   const u = await saveUser(ctx, userId, set);
@@ -155,7 +155,7 @@ export async function updateUserById(ctx: ServiceContext, userId: string, input:
   }
   // Checked before anything is written.
   const newEmail = emailChange(before, email);
-  if (newEmail && !shared) await confirmCurrentPassword(before, current_password);
+  if (newEmail && !shared) await confirmCurrentPassword(ctx, before, current_password);
   else if (newEmail && shared) await assertMayChangeEmail(ctx, shared, userId);
   if (role !== undefined) {
     if (!ctx.workspace) {

@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { assertAttemptsLeft, clearAttempts, PASSWORD_ATTEMPTS, recordFailedAttempt } from "../../../platform/attempts";
 import type { ServiceContext } from "../../../platform/context";
 import { randomToken, sha256Hex } from "../../../platform/crypto";
 import { ServiceError } from "../../../platform/errors";
@@ -26,6 +27,7 @@ export async function issueTokens(
   await ctx.control.insert(refreshTokens).values({
     userId: user.id,
     familyId: opts.familyId ?? uuidv7(),
+    impersonatorId: opts.impersonatorId ?? null,
     tokenHash: await sha256Hex(refresh),
     expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_MS),
   });
@@ -61,12 +63,21 @@ export function assertCanSignIn(user: UserRow): void {
   if (!user.isVerified) throw new ServiceError("forbidden", "This account is not activated yet; check your email");
 }
 
-/** Same error for unknown email and wrong password, and the same work for both. */
+/**
+ * Same error for unknown email and wrong password, and the same work for both. Failures are
+ * counted per email (known or not, so the limit tells nothing): after PASSWORD_ATTEMPTS a 429
+ * until the oldest failure ages out; a success clears the count.
+ */
 export async function login({ ctx, input }: { ctx: ServiceContext; input: { email: string; password: string } }) {
+  await assertAttemptsLeft(ctx, PASSWORD_ATTEMPTS, input.email);
   const user = await findUserByEmail(ctx.control, input.email);
   const ok = await verifyPassword(input.password, user?.passwordHash);
-  if (!user || !ok) throw new ServiceError("unauthorized", "Incorrect email or password");
+  if (!user || !ok) {
+    await recordFailedAttempt(ctx, PASSWORD_ATTEMPTS, input.email);
+    throw new ServiceError("unauthorized", "Incorrect email or password");
+  }
   assertCanSignIn(user);
+  ctx.waitUntil(clearAttempts(ctx, PASSWORD_ATTEMPTS, input.email));
   return startSession(ctx, user);
 }
 
@@ -106,7 +117,8 @@ export async function refresh({ ctx, input }: { ctx: ServiceContext; input: { re
     await revokeFamily(ctx, row.familyId);
     throw new ServiceError("invalid_token", "This account is disabled");
   }
-  return issueTokens(ctx, user, { familyId: row.familyId });
+  // An impersonated family stays impersonated: the mark travels with every rotation.
+  return issueTokens(ctx, user, { familyId: row.familyId, ...(row.impersonatorId ? { impersonatorId: row.impersonatorId } : {}) });
 }
 
 export async function logout({

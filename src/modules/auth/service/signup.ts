@@ -1,6 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
-import { createContext, type ServiceContext } from "../../../platform/context";
+import { ACCESS_CODE_ATTEMPTS, assertAttemptsLeft, consumeAttempt, EMAIL_SENDS, recordFailedAttempt } from "../../../platform/attempts";
+import { createContext, runAfterResponse, type ServiceContext } from "../../../platform/context";
+import { timingSafeEqual } from "../../../platform/crypto";
 import { isUniqueViolation } from "../../../platform/db";
+import { enqueueEmail } from "../../../platform/email/outbox";
 import { ServiceError } from "../../../platform/errors";
 import { users, workspaces } from "../../../platform/identity/tables";
 import { createJob, JobReporter } from "../../../platform/jobs/service";
@@ -152,16 +155,58 @@ export async function getPaymentInvite(ctx: ServiceContext, code: string) {
 }
 
 /** Finds the newest pending invite for an email. The access code is checked and reported, not enforced. */
-export async function lookupPaymentInvite(ctx: ServiceContext, input: { email: string; access_code?: string | undefined }) {
-  const [i] = await ctx.control
+async function newestPendingInvite(db: ServiceContext["control"], email: string) {
+  const [i] = await db
     .select()
     .from(paymentInvites)
-    .where(and(sql`lower(${paymentInvites.email}) = ${input.email}`, eq(paymentInvites.status, "pending")))
+    .where(and(sql`lower(${paymentInvites.email}) = ${email.toLowerCase()}`, eq(paymentInvites.status, "pending")))
     .orderBy(sql`${paymentInvites.createdAt} DESC`)
     .limit(1);
-  if (!i) throw new ServiceError("not_found", "No pending invite for this email");
-  const accessCodeValid = input.access_code === undefined || !i.accessCode ? undefined : input.access_code === i.accessCode;
-  return toPaymentInvite(i, accessCodeValid === undefined ? {} : { accessCodeValid });
+  return i;
+}
+
+export type LookupResult = { kind: "found"; invite: ReturnType<typeof toPaymentInvite> } | { kind: "emailed" };
+
+/**
+ * The /final-process page's lookup. The invite code is the only credential for signing up
+ * with a paid subscription, so it is never handed to a caller who has not proven anything:
+ * - with `access_code`: the invite is returned only when the code matches (compared in
+ *   constant time); a wrong code and an unknown email are the same 404, and each email allows
+ *   ACCESS_CODE_ATTEMPTS wrong codes per 15 minutes;
+ * - without one: the registration link is emailed to the invite's own address, and the
+ *   answer is the same whether or not an invite exists (and takes the same time).
+ */
+export async function lookupPaymentInvite(
+  ctx: ServiceContext,
+  input: { email: string; access_code?: string | undefined },
+): Promise<LookupResult> {
+  if (input.access_code === undefined) {
+    await consumeAttempt(ctx, EMAIL_SENDS, input.email);
+    runAfterResponse(ctx, "payment invite email", async (bg) => {
+      const i = await newestPendingInvite(bg.control, input.email);
+      if (i && inviteStatus(i) === "pending") await sendPaymentInviteEmail(bg, i);
+    });
+    return { kind: "emailed" };
+  }
+  await assertAttemptsLeft(ctx, ACCESS_CODE_ATTEMPTS, input.email);
+  const i = await newestPendingInvite(ctx.control, input.email);
+  if (!i?.accessCode || !timingSafeEqual(input.access_code, i.accessCode)) {
+    await recordFailedAttempt(ctx, ACCESS_CODE_ATTEMPTS, input.email);
+    throw new ServiceError("not_found", "No pending invite matches this email and access code");
+  }
+  return { kind: "found", invite: toPaymentInvite(i, { accessCodeValid: true }) };
+}
+
+async function sendPaymentInviteEmail(ctx: ServiceContext, i: InviteRow) {
+  const link = new URL("/register", ctx.env.APP_URL);
+  link.searchParams.set("invite_code", i.code);
+  await enqueueEmail(ctx.control, {
+    to: i.email,
+    subject: "Finish setting up your Atrium account",
+    text: `Your payment is complete. Create your account here: ${link}\n\nIf you did not ask for this email, ignore it.`,
+    template: "payment_invite",
+    data: { invite_code: i.code, link: link.toString() },
+  });
 }
 
 /** Claims a pending invite atomically (a code can be used once). */

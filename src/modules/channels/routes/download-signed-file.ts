@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses } from "../../../platform/openapi";
 import { SignedDownloadQuery } from "../schemas";
 import { downloadSignedFile } from "../service/files";
@@ -13,6 +14,7 @@ const route = createRoute({
     "The target of signed links (channel files' signed-url and redirect endpoints): no credentials, the HMAC " +
     "signature over key and exp is the authorisation. Expired or altered links are 403. Streams the stored object " +
     "with its content type; download=1 (or a type that is not safe to show inline) makes it an attachment.",
+  middleware: [limitByIp("read")] as const,
   request: { query: SignedDownloadQuery },
   responses: {
     200: { description: "The file", content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } } },

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses } from "../../../platform/openapi";
 import { ErrorReportQuery, JobIdParam } from "../schemas";
 import { downloadErrorReport } from "../service";
@@ -12,6 +13,7 @@ const route = createRoute({
   description:
     "No credentials: the HMAC signature over the job id and exp (from the job's report_url or /report-url) is the " +
     "authorisation. Altered or expired links are 403. Streams the CSV (row, column, reason).",
+  middleware: [limitByIp("read")] as const,
   request: { params: JobIdParam, query: ErrorReportQuery },
   responses: {
     200: { description: "The error report", content: { "text/csv": { schema: z.string() } } },

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { errorResponses, json } from "../../../platform/openapi";
 import { SignedPutQuery, StoredFileSchema } from "../schemas";
 import { receiveSignedUpload } from "../service";
@@ -13,6 +14,7 @@ const route = createRoute({
     "The target of /import/upload/signed-url: no credentials, the HMAC signature over key and exp is the authorisation " +
     "(altered or expired links are 403). The raw body is the file, streamed into storage, up to 100 MB (413 above). " +
     "Then call /import/upload/analyze with the file_uri.",
+  middleware: [limitByIp("token")] as const,
   request: {
     query: SignedPutQuery,
     body: { required: true, content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } },

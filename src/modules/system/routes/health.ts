@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
+import { limitByIp } from "../../../platform/middleware/rate-limit";
 import { json } from "../../../platform/openapi";
 import { checkHealth } from "../service";
 
@@ -17,6 +18,7 @@ const route = createRoute({
   path: "/health",
   tags: ["System"],
   summary: "Liveness and control-database check",
+  middleware: [limitByIp("read")] as const,
   responses: { 200: json(HealthSchema, "Healthy"), 503: json(HealthSchema, "The control database is unreachable") },
 });
 

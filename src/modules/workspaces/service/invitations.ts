@@ -1,14 +1,22 @@
 import { and, eq, isNull, or, sql } from "drizzle-orm";
+import {
+  assertAttemptsLeft,
+  clearAttempts,
+  consumeAttempt,
+  EMAIL_SENDS,
+  PASSWORD_ATTEMPTS,
+  recordFailedAttempt,
+} from "../../../platform/attempts";
 import { actorUserId, type ServiceContext } from "../../../platform/context";
 import { randomToken, sha256Hex } from "../../../platform/crypto";
 import { enqueueEmail } from "../../../platform/email/outbox";
 import { ServiceError } from "../../../platform/errors";
 import { type Role, users, workspaceMembers, workspaces } from "../../../platform/identity/tables";
 import { isUuid } from "../../../platform/ids";
-import { hashPassword } from "../../../platform/passwords";
+import { hashPassword, verifyPassword } from "../../../platform/passwords";
 import { openTenantDb } from "../../../platform/tenancy/connection";
 import { findUserByEmail } from "../../auth/internal";
-import { startSession } from "../../auth/service/sessions";
+import { assertCanSignIn, startSession } from "../../auth/service/sessions";
 import { upsertMember } from "../../members/service";
 import { invitations } from "../tables";
 import { assertCanGrant, requireWorkspaceRole } from "./access";
@@ -23,8 +31,19 @@ function inviteUrl(ctx: ServiceContext, token: string) {
   return u.toString();
 }
 
-/** Retires the membership's earlier tokens and issues a new one (returned once, stored hashed). */
-async function issueToken(ctx: ServiceContext, m: Membership, email: string) {
+type Delivery = "email" | "link";
+
+/**
+ * Retires the membership's earlier tokens and issues a new one (returned once, stored hashed).
+ * `email` tokens go only to the invitee's mailbox; `link` tokens are shown to the inviter.
+ */
+async function issueToken(
+  ctx: ServiceContext,
+  m: Membership,
+  email: string,
+  delivery: Delivery,
+  invitedBy: string | null = actorUserId(ctx),
+) {
   await ctx.control
     .update(invitations)
     .set({ revokedAt: new Date() })
@@ -38,7 +57,8 @@ async function issueToken(ctx: ServiceContext, m: Membership, email: string) {
     email,
     role: m.role,
     tokenHash: await sha256Hex(token),
-    invitedBy: actorUserId(ctx),
+    delivery,
+    invitedBy,
     expiresAt,
   });
   return { token, expiresAt, url: inviteUrl(ctx, token) };
@@ -60,7 +80,8 @@ export interface InviteInput {
   full_name?: string | undefined;
 }
 
-function toInvitation(m: Membership, email: string, invite: { url: string; expiresAt: Date; token: string }, includeToken: boolean) {
+/** The inviter's view: the token (and the URL holding it) only for links, never for emailed tokens. */
+function toInvitation(m: Membership, email: string, invite: { url: string; expiresAt: Date; token: string }, delivery: Delivery) {
   return {
     member_id: m.id,
     workspace_id: m.workspaceId,
@@ -68,16 +89,18 @@ function toInvitation(m: Membership, email: string, invite: { url: string; expir
     email,
     role: m.role,
     status: m.status,
-    invite_url: invite.url,
+    delivery,
+    invite_url: delivery === "link" ? invite.url : null,
     expires_at: invite.expiresAt.toISOString(),
-    ...(includeToken ? { token: invite.token } : {}),
+    ...(delivery === "link" ? { token: invite.token } : {}),
   };
 }
 
 /**
  * Invites someone by email (`send`) or makes a shareable link (`send: false`). A person
- * without an account gets one without a password (set when accepting). Re-inviting a pending
- * invitee issues a new token; inviting an active member is a 409.
+ * without an account gets a placeholder one without any credential: it can only be claimed
+ * through a token sent to that mailbox. Re-inviting a pending invitee issues a new token;
+ * inviting an active member is a 409. Nobody joins until the invitee accepts.
  */
 export async function inviteToWorkspace(ctx: ServiceContext, workspaceId: string, input: InviteInput, opts: { send: boolean }) {
   const { membership: caller, workspace } = await requireWorkspaceRole(ctx, workspaceId, "admin");
@@ -112,9 +135,10 @@ export async function inviteToWorkspace(ctx: ServiceContext, workspaceId: string
       .returning();
   }
   if (!m) throw new Error("membership write returned nothing");
-  const invite = await issueToken(ctx, m, user.email);
+  const delivery: Delivery = opts.send ? "email" : "link";
+  const invite = await issueToken(ctx, m, user.email, delivery);
   if (opts.send) await sendInvitationEmail(ctx, user.email, workspace.name, invite.url, invite.token);
-  return toInvitation(m, user.email, invite, !opts.send);
+  return toInvitation(m, user.email, invite, delivery);
 }
 
 /** Finds the pending membership named by member_id (WorkspaceMember id), user_id or email. */
@@ -146,9 +170,9 @@ export async function resendInvitation(
 ) {
   const { workspace } = await requireWorkspaceRole(ctx, workspaceId, "admin");
   const { m, email } = await pendingMembership(ctx, workspaceId, ref);
-  const invite = await issueToken(ctx, m, email);
+  const invite = await issueToken(ctx, m, email, "email");
   await sendInvitationEmail(ctx, email, workspace.name, invite.url, invite.token);
-  return toInvitation(m, email, invite, false);
+  return toInvitation(m, email, invite, "email");
 }
 
 /** Cancels a pending invitation: the membership and its tokens go; an account made only for it goes too. */
@@ -185,33 +209,83 @@ async function liveInvitation(ctx: ServiceContext, token: string) {
   return row;
 }
 
-/** No authentication: the token is the credential. Tells the client whether a password is needed. */
+/** Whether the account can already sign in (a password or a linked Clerk identity). */
+const hasCredential = (u: { passwordHash: string | null; clerkId: string | null }) => u.passwordHash !== null || u.clerkId !== null;
+
+/**
+ * No authentication: the token is the credential for reading. Tells the client what accepting
+ * takes: signing in (`requires_sign_in`, an existing account), choosing a password
+ * (`requires_password`, a new account reached through its mailbox), or confirming the email
+ * address first (`requires_email_verification`, a new account reached through a shared link).
+ */
 export async function invitationDetails(ctx: ServiceContext, token: string) {
   const row = await liveInvitation(ctx, token);
+  const existing = hasCredential(row.user);
   return {
     workspace_id: row.inv.workspaceId,
     workspace_name: row.workspaceName,
     email: row.user.email,
     full_name: row.user.fullName,
     role: row.inv.role,
-    requires_password: row.user.passwordHash === null,
+    requires_sign_in: existing,
+    requires_password: !existing && row.inv.delivery === "email",
+    requires_email_verification: !existing && row.inv.delivery === "link",
     expires_at: row.inv.expiresAt.toISOString(),
   };
 }
 
+export type AcceptResult =
+  | ({ kind: "joined" } & Awaited<ReturnType<typeof startSession>> & { workspace_id: string })
+  | { kind: "verification_sent"; email: string; workspace_id: string };
+
 /**
- * Accepts an invitation: sets the password if the user has none (then required), activates
- * the membership, creates the member record in the workspace's database, and signs in.
+ * Accepts an invitation for its invitee only; holding the token is never enough to act as
+ * them. The account proves itself in one of three ways:
+ * - the caller is signed in as the invitee (Bearer token; another account → 403);
+ * - the account already has a credential: its own password, in this call (counted against
+ *   the account's failed-password limit, like sign-in);
+ * - a new account (no credential) with a token that was emailed to it: the mailbox is proven,
+ *   so the password given here becomes its first one.
+ * A new account holding a shared link (which the inviter has seen) gets nothing but an email:
+ * a fresh invitation is sent to its mailbox (`verification_sent`), and joining happens from there.
+ * Impersonated sessions cannot accept: joining is the invitee's own choice.
  */
 export async function acceptInvitation(
   ctx: ServiceContext,
   input: { token: string; password?: string | undefined; full_name?: string | undefined },
-) {
+): Promise<AcceptResult> {
   const row = await liveInvitation(ctx, input.token);
-  if (row.user.passwordHash === null && !input.password) {
-    throw new ServiceError("validation_error", "A password is required to accept this invitation", {
-      issues: [{ loc: ["body", "password"], msg: "Field required for users without a password", type: "missing" }],
-    });
+  const actor = ctx.actor;
+  const existing = hasCredential(row.user);
+  let setPassword = false;
+  if (actor.kind === "user") {
+    if (actor.impersonatorId) throw new ServiceError("forbidden", "An impersonated session cannot accept invitations for the user");
+    if (actor.userId !== row.user.id) {
+      throw new ServiceError("forbidden", "This invitation is for another account; sign in as the invited person to accept it");
+    }
+  } else if (existing) {
+    if (!input.password) {
+      throw new ServiceError("unauthorized", "This email already has an account: sign in (or give its password) to accept the invitation");
+    }
+    await assertAttemptsLeft(ctx, PASSWORD_ATTEMPTS, row.user.email);
+    if (!(await verifyPassword(input.password, row.user.passwordHash))) {
+      await recordFailedAttempt(ctx, PASSWORD_ATTEMPTS, row.user.email);
+      throw new ServiceError("unauthorized", "Incorrect password for the invited account");
+    }
+    assertCanSignIn(row.user);
+  } else if (row.inv.delivery === "link") {
+    await consumeAttempt(ctx, EMAIL_SENDS, row.user.email);
+    const m = { id: row.inv.membershipId, workspaceId: row.inv.workspaceId, userId: row.user.id, role: row.inv.role } as Membership;
+    const invite = await issueToken(ctx, m, row.user.email, "email", row.inv.invitedBy);
+    await sendInvitationEmail(ctx, row.user.email, row.workspaceName, invite.url, invite.token);
+    return { kind: "verification_sent", email: row.user.email, workspace_id: row.inv.workspaceId };
+  } else {
+    if (!input.password) {
+      throw new ServiceError("validation_error", "A password is required to accept this invitation", {
+        issues: [{ loc: ["body", "password"], msg: "Field required for users without a password", type: "missing" }],
+      });
+    }
+    setPassword = true;
   }
   const [used] = await ctx.control
     .update(invitations)
@@ -220,7 +294,7 @@ export async function acceptInvitation(
     .returning();
   if (!used) throw new ServiceError("invalid_token", "This invitation has already been accepted");
   const set: Partial<typeof users.$inferInsert> = { isVerified: true };
-  if (row.user.passwordHash === null && input.password) set.passwordHash = await hashPassword(input.password);
+  if (setPassword && input.password) set.passwordHash = await hashPassword(input.password);
   if (input.full_name && !row.user.fullName) {
     set.fullName = input.full_name;
     set.displayName = input.full_name;
@@ -234,6 +308,7 @@ export async function acceptInvitation(
     .returning();
   const tenant = await openTenantDb(ctx, row.inv.workspaceId);
   await upsertMember(tenant, { userId: user.id, email: user.email, fullName: user.fullName, role: m?.role ?? row.inv.role });
+  if (existing && actor.kind !== "user") ctx.waitUntil(clearAttempts(ctx, PASSWORD_ATTEMPTS, user.email));
   const session = await startSession(ctx, user);
-  return { ...session, workspace_id: row.inv.workspaceId };
+  return { kind: "joined", ...session, workspace_id: row.inv.workspaceId };
 }
