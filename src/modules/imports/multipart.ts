@@ -141,7 +141,7 @@ export async function streamMultipart(
     }
   };
 
-  for await (const chunk of chunksOf(body)) {
+  for await (const chunk of chunksOf(body, { requestBody: true })) {
     buf = buf.length ? concatBytes([buf, chunk]) : chunk;
     while (await step(false)) {}
     if ((state as State) === "done") break;

@@ -10,7 +10,7 @@ import type { FieldDef } from "../recordsets/fields";
 import { getRecordsetForActor } from "../recordsets/internal";
 import { createRecordset } from "../recordsets/service";
 import { BadFileError, csvHeader, type FileType, fileTypeOf, sniffJsonType, sourceRows } from "./formats";
-import { R2BytesWriter } from "./formats/bytes";
+import { R2BytesWriter, releaseRequestBody } from "./formats/bytes";
 import { SAMPLE_ROWS, suggestFields } from "./infer";
 import {
   EXPORT_JOB_KIND,
@@ -138,7 +138,7 @@ export async function receiveSignedUpload(
     if (writer.size === 0) throw invalid(["body"], "The file is empty");
     await writer.finish();
   } catch (e) {
-    await reader.cancel().catch(() => {});
+    await releaseRequestBody(reader);
     await writer.abort();
     throw e;
   }

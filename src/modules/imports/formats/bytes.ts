@@ -116,16 +116,46 @@ export async function readFrom(bucket: R2Bucket, key: string, offset = 0, length
   return obj ? (obj.body as ReadableStream<Uint8Array>) : null;
 }
 
-/** Iterates a byte stream; cancelling the loop early (break/return) releases the stream. */
-export async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+/**
+ * Iterates a byte stream. Leaving the loop early (break, return, throw) cancels a stored object's
+ * stream; a request body (`requestBody`) is drained and released instead (releaseRequestBody).
+ */
+export async function* chunksOf(stream: ReadableStream<Uint8Array>, opts: { requestBody?: boolean } = {}): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();
+  let done = false;
   try {
     for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      if (value?.length) yield value;
+      const r = await reader.read();
+      if (r.done) {
+        done = true;
+        return;
+      }
+      if (r.value?.length) yield r.value;
     }
   } finally {
-    await reader.cancel().catch(() => {});
+    if (done) reader.releaseLock();
+    else if (opts.requestBody) await releaseRequestBody(reader);
+    else await reader.cancel().catch(() => {});
   }
+}
+
+/** How much of an abandoned request body is read and discarded, at most. */
+export const DRAIN_BYTES = 8 * 1024 * 1024;
+
+/**
+ * For a request body the handler stops reading early (an error mid-upload): reads and discards
+ * the rest, up to `max` bytes, then releases it. Cancelling it instead fails the client's upload
+ * mid-send, and under `wrangler dev` brings the whole dev server down.
+ */
+export async function releaseRequestBody(reader: ReadableStreamDefaultReader<Uint8Array>, max = DRAIN_BYTES): Promise<void> {
+  try {
+    for (let n = 0; n < max; ) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      n += value?.length ?? 0;
+    }
+  } catch {
+    // The client went away: nothing left to drain.
+  }
+  reader.releaseLock();
 }
