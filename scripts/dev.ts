@@ -102,24 +102,48 @@ async function main() {
   vars.API_URL = `http://127.0.0.1:${PORT}`;
   log(`local model server on http://127.0.0.1:${ai.port}/v1 (development model, deterministic)`);
 
-  const args = ["wrangler", "dev", "--port", String(PORT), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"];
+  const args = ["dev", "--port", String(PORT), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  wrangler = spawn("npx", args, { cwd: ROOT, stdio: ["inherit", "pipe", "inherit"], env: process.env });
-  let announced = false;
-  wrangler.stdout?.on("data", (chunk: Buffer) => {
+  startWrangler(args);
+}
+
+// A crash of the Worker process (wrangler dev exits on some failed requests) restarts it; the
+// database and the rest of the stack stay up. One that never got ready, or keeps crashing, stops all.
+const MAX_RESTARTS_PER_MINUTE = 5;
+const restarts: number[] = [];
+
+// Wrangler itself (not through npx, which does not pass signals on): stop() can end it.
+const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+
+function startWrangler(args: string[]) {
+  const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, stdio: ["inherit", "pipe", "inherit"], env: process.env });
+  wrangler = child;
+  let ready = false;
+  child.stdout?.on("data", (chunk: Buffer) => {
     process.stdout.write(chunk);
-    if (!announced && /Ready on/i.test(chunk.toString())) {
-      announced = true;
+    if (!ready && /Ready on/i.test(chunk.toString())) {
+      ready = true;
+      if (restarts.length > 0) {
+        log(`wrangler restarted: API http://127.0.0.1:${PORT}/api/v1`);
+        return;
+      }
       log(`API   http://127.0.0.1:${PORT}/api/v1  (health: http://127.0.0.1:${PORT}/health)`);
       log(`Docs  http://127.0.0.1:${PORT}/docs   OpenAPI: http://127.0.0.1:${PORT}/openapi.json`);
       log("Ctrl-C stops everything.");
     }
   });
-  wrangler.on("exit", (code) => {
-    if (!stopping) {
-      log(`wrangler exited (${code})`);
+  child.on("exit", (code, signal) => {
+    if (stopping) return;
+    const now = Date.now();
+    while (restarts.length > 0 && (restarts[0] ?? 0) < now - 60_000) restarts.shift();
+    if (!ready || restarts.length >= MAX_RESTARTS_PER_MINUTE) {
+      log(`wrangler exited (${code ?? signal})${ready ? `: ${restarts.length + 1} crashes within a minute` : " before it was ready"}`);
       void stop(code ?? 1);
+      return;
     }
+    restarts.push(now);
+    log(`wrangler exited (${code ?? signal}); restarting it (the database and the rest keep running)`);
+    startWrangler(args);
   });
 }
 
