@@ -5,7 +5,7 @@ import { isUniqueViolation } from "../../../platform/db";
 import { ServiceError } from "../../../platform/errors";
 import { isAdmin, outranks, ROLE_RANK } from "../../../platform/identity/roles";
 import { type Role, users, workspaceMembers, workspaces } from "../../../platform/identity/tables";
-import { uuidv7 } from "../../../platform/ids";
+import { isUuid, uuidv7 } from "../../../platform/ids";
 import { resolveWorkspace } from "../../../platform/tenancy/resolve";
 import { toMember } from "../../members/internal";
 import { findMemberByUser, syncMemberProfile } from "../../members/service";
@@ -104,6 +104,8 @@ interface SharedMembership {
 
 /** Workspaces both users are in (caller active), limited to the bound workspace when there is one. */
 async function sharedMemberships(ctx: ServiceContext, callerId: string, targetId: string): Promise<SharedMembership[]> {
+  // Ids come from paths: one that is not a uuid matches no one (and must not reach a uuid column).
+  if (!isUuid(targetId)) return [];
   const target = alias(workspaceMembers, "target");
   const rows = await ctx.control
     .select({ workspaceId: workspaceMembers.workspaceId, callerRole: workspaceMembers.role, targetRole: target.role })
