@@ -141,18 +141,17 @@ export async function updateRecordsetView(ctx: ServiceContext, slug: string, vie
     throw new ServiceError("forbidden", "Only the recordset's admins can change its default view");
   }
   checkView(recordset.fields, input);
+  const set = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.filters !== undefined ? { filters: input.filters } : {}),
+    ...(input.sort !== undefined ? { sort: input.sort } : {}),
+    ...(input.columns !== undefined ? { columns: input.columns } : {}),
+    ...(input.is_default !== undefined ? { isDefault: input.is_default } : {}),
+  };
+  // Nothing given: the view as it is (drizzle refuses an empty SET).
+  if (Object.keys(set).length === 0) return toView(view);
   const updated = await ctx.db.transaction(async (tx) => {
-    const [v] = await tx
-      .update(recordsetViews)
-      .set({
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.filters !== undefined ? { filters: input.filters } : {}),
-        ...(input.sort !== undefined ? { sort: input.sort } : {}),
-        ...(input.columns !== undefined ? { columns: input.columns } : {}),
-        ...(input.is_default !== undefined ? { isDefault: input.is_default } : {}),
-      })
-      .where(eq(recordsetViews.id, view.id))
-      .returning();
+    const [v] = await tx.update(recordsetViews).set(set).where(eq(recordsetViews.id, view.id)).returning();
     if (input.is_default) {
       await tx
         .update(recordsetViews)

@@ -152,7 +152,12 @@ async function update(ctx: ServiceContext, t: TaskRow, input: TaskUpdate) {
   if (Object.keys(changes).length === 0) return toTask(await viewOf(ctx.db, t));
 
   const row = await ctx.db.transaction(async (tx) => {
-    const [u] = await tx.update(tasks).set(set).where(eq(tasks.id, t.id)).returning();
+    // updated_at moves even when only the assignees changed (and drizzle refuses an empty SET).
+    const [u] = await tx
+      .update(tasks)
+      .set({ ...set, updatedAt: new Date() })
+      .where(eq(tasks.id, t.id))
+      .returning();
     if (!u) throw new ServiceError("not_found", "Task not found");
     if (removed.length > 0)
       await tx.delete(taskAssignees).where(and(eq(taskAssignees.taskId, t.id), inArray(taskAssignees.memberId, removed)));
