@@ -140,9 +140,20 @@ export async function resetMyPreferences(ctx: ServiceContext) {
   const me = await currentMember(ctx);
   const rows = await ctx.db.transaction(async (tx) => {
     await tx.delete(notificationPreferences).where(eq(notificationPreferences.memberId, me.id));
+    // A concurrent reset may have inserted the rows since this delete's snapshot: overwrite them.
     return tx
       .insert(notificationPreferences)
       .values(EVENT_TYPE_NAMES.map((name) => merged(me.id, name, {})))
+      .onConflictDoUpdate({
+        target: [notificationPreferences.memberId, notificationPreferences.eventType],
+        set: {
+          inappEnabled: sql`excluded.inapp_enabled`,
+          emailEnabled: sql`excluded.email_enabled`,
+          whatsappEnabled: sql`excluded.whatsapp_enabled`,
+          muted: sql`excluded.muted`,
+          updatedAt: new Date(),
+        },
+      })
       .returning();
   });
   return rows.map(toPreference).sort(catalogueOrder);
