@@ -29,6 +29,11 @@ export interface AcquireResult extends RateLimitResult {
   reason: "rate" | "burst" | "concurrency" | null;
   /** Requests in flight after this call. */
   inFlight: number;
+  /**
+   * The subject's membership epoch (users only; 0 until bumped): access tokens issued at an
+   * older epoch carry stale workspace claims. Read here because every request asks anyway.
+   */
+  epoch: number;
 }
 
 /**
@@ -39,13 +44,15 @@ const LEASE_TTL_MS = 120_000;
 
 /**
  * One per API key or user (`idFromName("key:<id>")` / `user:<id>`), exact because a Durable
- * Object handles one call at a time and these methods never await:
+ * Object handles one call at a time and the counting never awaits (the only storage read, the
+ * epoch's first load, happens before it, behind the object's input gate):
  * - a sliding-window counter (current and previous window, weighted) — what `X-RateLimit-*`
  *   report;
  * - a token bucket of `burst` tokens refilled at `limit` per window — how many may arrive at once;
  * - a count of requests in flight (leases), for the concurrency limit.
  * A refused request consumes nothing. State is held in memory: a limiter that is evicted simply
- * starts fresh, which errs towards allowing.
+ * starts fresh, which errs towards allowing. Two things are kept in storage: a user's
+ * membership epoch and per-target failed attempts (`attempts`).
  */
 export class RateLimiter extends DurableObject<Bindings> {
   private windowStart = 0;
@@ -65,8 +72,30 @@ export class RateLimiter extends DurableObject<Bindings> {
     return { allowed: true, limit, remaining: w.remaining, reset: w.reset, retryAfter: 0 };
   }
 
+  /** Membership epoch, loaded from storage once per activation. */
+  private epochValue: number | undefined;
+
+  private async loadEpoch(): Promise<number> {
+    this.epochValue ??= (await this.ctx.storage.get<number>("epoch")) ?? 0;
+    return this.epochValue;
+  }
+
+  /** The membership epoch (read before a token's workspace claims are gathered). */
+  async epoch(): Promise<number> {
+    return this.loadEpoch();
+  }
+
+  /** A membership of this user changed: tokens issued before now lose their workspace claims. */
+  async bumpEpoch(): Promise<number> {
+    const next = (await this.loadEpoch()) + 1;
+    await this.ctx.storage.put("epoch", next);
+    this.epochValue = next;
+    return next;
+  }
+
   /** Window, burst and concurrency together; on success the caller holds a lease. */
   async acquire(cfg: RateLimitConfig, cost = 1): Promise<AcquireResult> {
+    const epoch = this.epochValue ?? (await this.loadEpoch());
     const now = Date.now();
     const windowMs = cfg.windowMs ?? 60_000;
     for (const [id, until] of this.leases) if (until <= now) this.leases.delete(id);
@@ -81,6 +110,7 @@ export class RateLimiter extends DurableObject<Bindings> {
       lease: null,
       reason,
       inFlight: this.leases.size,
+      epoch,
     });
     if (!w.ok) return refused("rate", w.retryAfter);
 
@@ -105,6 +135,7 @@ export class RateLimiter extends DurableObject<Bindings> {
       lease,
       reason: null,
       inFlight: this.leases.size,
+      epoch,
     };
   }
 

@@ -7,6 +7,7 @@ import { createContext } from "../src/platform/context";
 import { type Role, tenantDatabases, workspaceMembers, workspaces } from "../src/platform/identity/tables";
 import { jobs } from "../src/platform/jobs/tables";
 import { startTenantMigration, TENANT_MIGRATION_JOB } from "../src/platform/tenancy/migrate-job";
+import { forgetWorkspace } from "../src/platform/tenancy/resolve";
 import { call, databaseUrl, env, raw, readSse, type SignedUp, signup, withControl, withDb } from "./harness";
 import { describeSecurity } from "./security";
 
@@ -25,8 +26,12 @@ const schemaVersion = (workspaceId: string) =>
     const [r] = await db.select().from(tenantDatabases).where(eq(tenantDatabases.workspaceId, workspaceId));
     return r?.schemaVersion ?? null;
   });
-const setSchemaVersion = (workspaceId: string, v: string | null) =>
-  withControl((db) => db.update(tenantDatabases).set({ schemaVersion: v }).where(eq(tenantDatabases.workspaceId, workspaceId)));
+// A database falls behind only when a new build (new isolates, empty caches) brings a migration;
+// here the build stays and the registry is edited, so the isolate's registry cache is dropped too.
+const setSchemaVersion = async (workspaceId: string, v: string | null) => {
+  await withControl((db) => db.update(tenantDatabases).set({ schemaVersion: v }).where(eq(tenantDatabases.workspaceId, workspaceId)));
+  forgetWorkspace(workspaceId);
+};
 
 /**
  * Really puts the workspace's database behind: drops the module_settings table, forgets its

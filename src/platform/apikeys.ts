@@ -72,6 +72,12 @@ export interface ApiKeyRecord {
   plan: string;
   /** The creator's account is active (users.is_active). */
   ownerActive: boolean;
+  /**
+   * The creator's active membership of the key's workspace, [role, workspace_members.id], read
+   * with the key (and cached with it, 5 s), so a key request resolves its workspace without
+   * another control query; null when the creator is no longer an active member.
+   */
+  membership: [role: string, membershipId: string] | null;
 }
 
 export interface ApiKeyStore {
@@ -113,6 +119,11 @@ const touchedAt = new Map<string, number>();
 /** Drops a key's cached record in this isolate (after revoke, toggle, update, delete, rotate). */
 export function forgetApiKey(hash: string): void {
   cache.delete(hash);
+}
+
+/** Drops the cached records of a user's keys in this isolate (their membership changed). */
+export function forgetApiKeysOf(userId: string): void {
+  for (const [k, e] of cache) if (e.value?.userId === userId) cache.delete(k);
 }
 
 function prune(now: number) {

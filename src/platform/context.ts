@@ -5,7 +5,14 @@ import type { Role } from "./identity/tables";
 
 /** Who is acting. Services check permissions against this, never against HTTP details. */
 export type Actor =
-  | { kind: "user"; userId: string; email: string; impersonatorId?: string }
+  | {
+      kind: "user";
+      userId: string;
+      email: string;
+      impersonatorId?: string;
+      /** The token's workspace claims, set only when they are current (see tenancy/claims.ts). */
+      memberships?: Record<string, [role: string, membershipId: string]>;
+    }
   | { kind: "api_key"; keyId: string; userId: string | null; scopes: string[] }
   | { kind: "system"; name: string }
   | { kind: "anonymous" };

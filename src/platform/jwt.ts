@@ -11,11 +11,18 @@ export const IMPERSONATION_TTL_SECONDS = 15 * 60;
 type TokenType = "access" | "impersonation";
 const AUDIENCE: Record<TokenType, string> = { access: "atrium-api", impersonation: "atrium-impersonation" };
 
+/** A workspace membership carried in an access token: [role, workspace_members.id]. */
+export type MembershipClaim = [role: string, membershipId: string];
+
 export interface AccessClaims {
   sub: string;
   email: string;
   /** Set when a staff member acts as this user. */
   imp?: string;
+  /** Active memberships at issue, by workspace id (absent when the user has too many to carry). */
+  ws?: Record<string, MembershipClaim>;
+  /** The user's membership epoch at issue: claims are stale once the epoch has moved on. */
+  ep?: number;
 }
 
 const keys = new Map<string, Uint8Array>();
@@ -60,6 +67,10 @@ async function verify(secret: string, type: TokenType, token: string) {
 export function signAccessToken(secret: string, c: AccessClaims, ttl = ACCESS_TOKEN_TTL_SECONDS): Promise<string> {
   const claims: Record<string, unknown> = { email: c.email };
   if (c.imp) claims.imp = c.imp;
+  if (c.ws && c.ep !== undefined) {
+    claims.ws = c.ws;
+    claims.ep = c.ep;
+  }
   return sign(secret, "access", claims, c.sub, ttl);
 }
 
@@ -67,6 +78,10 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
   const p = await verify(secret, "access", token);
   const out: AccessClaims = { sub: String(p.sub), email: String(p.email ?? "") };
   if (typeof p.imp === "string") out.imp = p.imp;
+  if (p.ws && typeof p.ws === "object" && typeof p.ep === "number") {
+    out.ws = p.ws as Record<string, MembershipClaim>;
+    out.ep = p.ep;
+  }
   return out;
 }
 

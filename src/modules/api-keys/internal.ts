@@ -3,7 +3,7 @@ import type { ApiKeyRecord, ApiKeyStore } from "../../platform/apikeys";
 import type { ServiceContext } from "../../platform/context";
 import { Connections } from "../../platform/db";
 import { notFound } from "../../platform/errors";
-import { users, workspaces } from "../../platform/identity/tables";
+import { users, workspaceMembers, workspaces } from "../../platform/identity/tables";
 import { isUuid } from "../../platform/ids";
 import { iso } from "../../platform/openapi";
 import { apiKeys } from "./tables";
@@ -50,10 +50,24 @@ export async function findKeyOrThrow(ctx: ServiceContext, id: string, workspaceI
 export const apiKeyStore: ApiKeyStore = {
   async findByHash(ctx, hash): Promise<ApiKeyRecord | null> {
     const [r] = await ctx.control
-      .select({ k: apiKeys, plan: workspaces.plan, ownerActive: users.isActive })
+      .select({
+        k: apiKeys,
+        plan: workspaces.plan,
+        ownerActive: users.isActive,
+        memberRole: workspaceMembers.role,
+        membershipId: workspaceMembers.id,
+      })
       .from(apiKeys)
       .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
       .innerJoin(users, eq(users.id, apiKeys.createdByUserId))
+      .leftJoin(
+        workspaceMembers,
+        and(
+          eq(workspaceMembers.workspaceId, apiKeys.workspaceId),
+          eq(workspaceMembers.userId, apiKeys.createdByUserId),
+          eq(workspaceMembers.status, "active"),
+        ),
+      )
       .where(eq(apiKeys.keyHash, hash))
       .limit(1);
     if (!r) return null;
@@ -71,6 +85,7 @@ export const apiKeyStore: ApiKeyStore = {
       rateLimitPerMinute: k.rateLimitPerMinute,
       plan: r.plan,
       ownerActive: r.ownerActive,
+      membership: r.memberRole && r.membershipId ? [r.memberRole, r.membershipId] : null,
     };
   },
 

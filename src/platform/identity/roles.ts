@@ -6,3 +6,4 @@ export const atLeast = (role: Role, min: Role) => ROLE_RANK[role] >= ROLE_RANK[m
 export const isAdmin = (role: Role) => atLeast(role, "admin");
 /** Power over another person's account (their email, their password): a strictly higher role. */
 export const outranks = (role: Role, other: Role) => ROLE_RANK[role] > ROLE_RANK[other];
+export const isRole = (s: string): s is Role => Object.hasOwn(ROLE_RANK, s);

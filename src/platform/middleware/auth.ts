@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
+import type { AcquireResult } from "../../../durable-objects/rate-limiter";
 import { hasScope, insufficientScope, looksLikeApiKey, requestApiKey, scopeForMethod, setRequestApiKey, verifyApiKey } from "../apikeys";
+import type { Actor } from "../context";
 import { ServiceError } from "../errors";
 import type { AppEnv } from "../hono";
 import { verifyAccessToken } from "../jwt";
@@ -80,8 +82,14 @@ export function requireUser(): MiddlewareHandler<AppEnv> {
       throw new ServiceError("unauthorized", "Not authenticated");
     }
     const claims = await verifyAccessToken(c.env.JWT_SECRET, token);
-    ctx.actor = { kind: "user", userId: claims.sub, email: claims.email, ...(claims.imp ? { impersonatorId: claims.imp } : {}) };
-    return withRateLimit(c, `user:${claims.sub}`, SESSION_LIMITS, () => withIdempotency(c, `user:${claims.sub}`, next));
+    const actor: Actor = { kind: "user", userId: claims.sub, email: claims.email, ...(claims.imp ? { impersonatorId: claims.imp } : {}) };
+    ctx.actor = actor;
+    // The token's workspace claims count only if no membership of this user changed since it
+    // was issued (the epoch comes back from the limiter call every request makes anyway).
+    const trustClaims = (r: AcquireResult) => {
+      if (claims.ws && claims.ep !== undefined && r.epoch <= claims.ep) actor.memberships = claims.ws;
+    };
+    return withRateLimit(c, `user:${claims.sub}`, SESSION_LIMITS, () => withIdempotency(c, `user:${claims.sub}`, next), trustClaims);
   };
 }
 
@@ -113,7 +121,7 @@ async function bindApiKeyWorkspace(c: Context<AppEnv>, opts: ResolveOptions): Pr
   const named = c.req.header("x-workspace-id");
   if (named !== undefined && named.trim().toLowerCase() !== key.workspaceId) throw new ServiceError("not_found", "Workspace not found");
   try {
-    await resolveWorkspace(ctx, key.workspaceId, key.userId, opts);
+    await resolveWorkspace(ctx, key.workspaceId, key.userId, opts, key.membership ?? undefined);
   } catch (e) {
     if (e instanceof ServiceError && e.code === "not_found") {
       throw new ServiceError("invalid_token", "The owner of this API key is no longer a member of its workspace");
@@ -140,7 +148,7 @@ export function requireWorkspace(opts: ResolveOptions = {}): MiddlewareHandler<A
       });
     }
     if (ctx.actor.kind !== "user") throw new ServiceError("unauthorized", "Not authenticated");
-    await resolveWorkspace(ctx, id, ctx.actor.userId, opts);
+    await resolveWorkspace(ctx, id, ctx.actor.userId, opts, ctx.actor.memberships?.[id.trim().toLowerCase()]);
     await next();
   };
   workspaceMiddleware.add(mw);

@@ -51,9 +51,16 @@ function setHeaders(c: Context<AppEnv>, r: AcquireResult) {
  * released after the handler returns (not awaited: it must not delay the response).
  * Over a limit → 429 `rate_limited` with `Retry-After`. `RATE_LIMITS=off` disables limiting
  * (benchmarks). If the limiter cannot be reached the request is let through (fail open) and
- * logged: an outage of the limiter must not take the API down with it.
+ * logged: an outage of the limiter must not take the API down with it. `onAllowed` sees the
+ * limiter's answer (a user's membership epoch rides on it).
  */
-export async function withRateLimit(c: Context<AppEnv>, subject: string, cfg: RateLimitConfig, next: Next): Promise<void> {
+export async function withRateLimit(
+  c: Context<AppEnv>,
+  subject: string,
+  cfg: RateLimitConfig,
+  next: Next,
+  onAllowed?: (r: AcquireResult) => void,
+): Promise<void> {
   if (c.env.RATE_LIMITS === "off") return next();
   const ns = c.env.RATE_LIMITER;
   const stub = ns.get(ns.idFromName(subject));
@@ -74,6 +81,7 @@ export async function withRateLimit(c: Context<AppEnv>, subject: string, cfg: Ra
     });
   }
   const lease = r.lease;
+  onAllowed?.(r);
   try {
     await next();
   } finally {

@@ -3,6 +3,7 @@ import { tenantMigrations } from "../../../migrations/tenant";
 import type { ServiceContext, WorkspaceScope } from "../context";
 import { latestMigration } from "../db/migrator";
 import { ServiceError } from "../errors";
+import { isRole } from "../identity/roles";
 import { tenantDatabases, workspaceMembers, workspaces } from "../identity/tables";
 import { isUuid } from "../ids";
 import { tenantConnectionString } from "./connection";
@@ -29,33 +30,29 @@ export interface ResolveOptions {
 }
 
 /**
- * Binds `ctx.db` to the workspace's own database, for a user who is an active member.
- * Anything else (unknown id, not a member, pending invite) is a 404: no existence oracle.
- * A database behind the bundled tenant schema is a 503 `migration_required` (read per request
- * from the registry, never cached, so a finished migration shows at once).
+ * Workspaces known to be ready (active, database registered, schema current), per isolate, for
+ * REGISTRY_CACHE_MS: with a membership claim from the access token, a cached workspace resolves
+ * with no control-database round trip. Only ready entries are cached, so a workspace being
+ * provisioned or migrated is re-read every time (a finished migration shows at once), and a
+ * schema once current stays current for this build. A suspended workspace is seen within the TTL.
  */
-export async function resolveWorkspace(
-  ctx: ServiceContext,
-  workspaceId: string,
-  userId: string,
-  opts: ResolveOptions = {},
-): Promise<WorkspaceScope> {
-  if (!isUuid(workspaceId)) throw new ServiceError("not_found", "Workspace not found");
-  const [row] = await ctx.control
-    .select({
-      membershipId: workspaceMembers.id,
-      role: workspaceMembers.role,
-      memberStatus: workspaceMembers.status,
-      workspaceStatus: workspaces.status,
-      encrypted: tenantDatabases.connectionEncrypted,
-      schemaVersion: tenantDatabases.schemaVersion,
-    })
-    .from(workspaceMembers)
-    .innerJoin(workspaces, eq(workspaces.id, workspaceMembers.workspaceId))
-    .leftJoin(tenantDatabases, eq(tenantDatabases.workspaceId, workspaceMembers.workspaceId))
-    .where(and(eq(workspaceMembers.workspaceId, workspaceId), eq(workspaceMembers.userId, userId)))
-    .limit(1);
-  if (row?.memberStatus !== "active") throw new ServiceError("not_found", "Workspace not found");
+export const REGISTRY_CACHE_MS = 60_000;
+const ready = new Map<string, { encrypted: string; until: number }>();
+
+function remember(workspaceId: string, encrypted: string) {
+  if (ready.size > 5000) ready.clear();
+  ready.set(workspaceId, { encrypted, until: Date.now() + REGISTRY_CACHE_MS });
+}
+
+/** Forget a workspace's registry entry in this isolate (status or database changed here). */
+export function forgetWorkspace(workspaceId: string) {
+  ready.delete(workspaceId);
+}
+
+function checkRegistry(
+  row: { workspaceStatus: string; encrypted: string | null; schemaVersion: string | null },
+  opts: ResolveOptions,
+): string {
   if (row.workspaceStatus !== "active" || !row.encrypted) {
     throw new ServiceError("service_unavailable", "The workspace is still being provisioned", { retryable: true });
   }
@@ -66,7 +63,68 @@ export async function resolveWorkspace(
       { retryable: true },
     );
   }
-  const scope: WorkspaceScope = { id: workspaceId, role: row.role, membershipId: row.membershipId };
-  ctx.bindTenant(scope, await tenantConnectionString(ctx.env.ENCRYPTION_KEY, row.encrypted));
+  return row.encrypted;
+}
+
+/**
+ * Binds `ctx.db` to the workspace's own database, for a user who is an active member.
+ * Anything else (unknown id, not a member, pending invite) is a 404: no existence oracle.
+ * A database behind the bundled tenant schema is a 503 `migration_required`.
+ *
+ * `claim` is the caller's membership from a current access token (see tenancy/claims.ts): with
+ * it, only the registry is needed, and that comes from the isolate's cache when warm. Without
+ * it, one control query reads membership and registry together.
+ */
+export async function resolveWorkspace(
+  ctx: ServiceContext,
+  workspaceId: string,
+  userId: string,
+  opts: ResolveOptions = {},
+  claim?: readonly [role: string, membershipId: string],
+): Promise<WorkspaceScope> {
+  if (!isUuid(workspaceId)) throw new ServiceError("not_found", "Workspace not found");
+  const id = workspaceId.toLowerCase();
+  let scope: WorkspaceScope;
+  let encrypted: string;
+  const cached = ready.get(id);
+  if (claim && isRole(claim[0])) {
+    scope = { id, role: claim[0], membershipId: claim[1] };
+    if (cached && cached.until > Date.now()) encrypted = cached.encrypted;
+    else {
+      const [row] = await ctx.control
+        .select({
+          workspaceStatus: workspaces.status,
+          encrypted: tenantDatabases.connectionEncrypted,
+          schemaVersion: tenantDatabases.schemaVersion,
+        })
+        .from(workspaces)
+        .leftJoin(tenantDatabases, eq(tenantDatabases.workspaceId, workspaces.id))
+        .where(eq(workspaces.id, id))
+        .limit(1);
+      if (!row) throw new ServiceError("not_found", "Workspace not found");
+      encrypted = checkRegistry(row, opts);
+      if (!isSchemaBehind(row.schemaVersion)) remember(id, encrypted);
+    }
+  } else {
+    const [row] = await ctx.control
+      .select({
+        membershipId: workspaceMembers.id,
+        role: workspaceMembers.role,
+        memberStatus: workspaceMembers.status,
+        workspaceStatus: workspaces.status,
+        encrypted: tenantDatabases.connectionEncrypted,
+        schemaVersion: tenantDatabases.schemaVersion,
+      })
+      .from(workspaceMembers)
+      .innerJoin(workspaces, eq(workspaces.id, workspaceMembers.workspaceId))
+      .leftJoin(tenantDatabases, eq(tenantDatabases.workspaceId, workspaceMembers.workspaceId))
+      .where(and(eq(workspaceMembers.workspaceId, id), eq(workspaceMembers.userId, userId)))
+      .limit(1);
+    if (row?.memberStatus !== "active") throw new ServiceError("not_found", "Workspace not found");
+    encrypted = checkRegistry(row, opts);
+    if (!isSchemaBehind(row.schemaVersion)) remember(id, encrypted);
+    scope = { id, role: row.role, membershipId: row.membershipId };
+  }
+  ctx.bindTenant(scope, await tenantConnectionString(ctx.env.ENCRYPTION_KEY, encrypted));
   return scope;
 }

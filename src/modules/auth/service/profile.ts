@@ -6,6 +6,7 @@ import { ServiceError } from "../../../platform/errors";
 import { isAdmin, outranks, ROLE_RANK } from "../../../platform/identity/roles";
 import { type Role, users, workspaceMembers, workspaces } from "../../../platform/identity/tables";
 import { isUuid, uuidv7 } from "../../../platform/ids";
+import { bumpMembershipEpoch } from "../../../platform/tenancy/claims";
 import { resolveWorkspace } from "../../../platform/tenancy/resolve";
 import { toMember } from "../../members/internal";
 import { findMemberByUser, syncMemberProfile } from "../../members/service";
@@ -205,6 +206,7 @@ async function changeRole(ctx: ServiceContext, s: SharedMembership, userId: stri
     .update(workspaceMembers)
     .set({ role })
     .where(and(eq(workspaceMembers.workspaceId, s.workspaceId), eq(workspaceMembers.userId, userId)));
+  await bumpMembershipEpoch(ctx, userId);
 }
 
 // ---- Avatars ------------------------------------------------------------------------------

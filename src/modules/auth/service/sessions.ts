@@ -7,6 +7,7 @@ import { users, workspaceMembers } from "../../../platform/identity/tables";
 import { uuidv7 } from "../../../platform/ids";
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../../../platform/jwt";
 import { verifyPassword } from "../../../platform/passwords";
+import { membershipClaims } from "../../../platform/tenancy/claims";
 import { findUserByEmail, REFRESH_TOKEN_TTL_MS, toUser, type UserRow } from "../internal";
 import { refreshTokens } from "../tables";
 
@@ -35,6 +36,7 @@ export async function issueTokens(
     sub: user.id,
     email: user.email,
     ...(opts.impersonatorId ? { imp: opts.impersonatorId } : {}),
+    ...(await membershipClaims(ctx, user.id)),
   });
   return { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: ACCESS_TOKEN_TTL_SECONDS };
 }

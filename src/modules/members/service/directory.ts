@@ -4,6 +4,7 @@ import { ServiceError } from "../../../platform/errors";
 import { ROLE_RANK } from "../../../platform/identity/roles";
 import { type Role, workspaceMembers } from "../../../platform/identity/tables";
 import { isUuid } from "../../../platform/ids";
+import { bumpMembershipEpoch } from "../../../platform/tenancy/claims";
 import { type UploadedFile, uploadAvatar } from "../../auth/service/profile";
 import { publishWorkspaceEvent } from "../../notifications/service";
 import { hasPermission, requirePermission } from "../../permissions/service";
@@ -105,6 +106,7 @@ export async function updateMember(ctx: ServiceContext, memberId: string, input:
       .update(workspaceMembers)
       .set({ role: input.role })
       .where(and(eq(workspaceMembers.workspaceId, ctx.workspace?.id ?? ""), eq(workspaceMembers.userId, m.userId)));
+    await bumpMembershipEpoch(ctx, m.userId);
   }
   const set: Partial<typeof members.$inferInsert> = {};
   if (input.display_name !== undefined) set.displayName = input.display_name;

@@ -4,6 +4,7 @@ import { ServiceError } from "../../../platform/errors";
 import { outranks } from "../../../platform/identity/roles";
 import { type Role, users, workspaceMembers, workspaces } from "../../../platform/identity/tables";
 import { isUuid } from "../../../platform/ids";
+import { bumpMembershipEpoch } from "../../../platform/tenancy/claims";
 import { openTenantDb } from "../../../platform/tenancy/connection";
 import { findUserByEmail } from "../../auth/internal";
 import { sendActivationEmail } from "../../auth/service/activation";
@@ -77,6 +78,7 @@ export async function removeMembership(ctx: ServiceContext, m: Membership) {
     await tenant.delete(members).where(eq(members.userId, m.userId));
   }
   await ctx.control.delete(workspaceMembers).where(eq(workspaceMembers.id, m.id));
+  if (m.status === "active") await bumpMembershipEpoch(ctx, m.userId);
   const others = await ctx.control.$count(workspaceMembers, eq(workspaceMembers.userId, m.userId));
   let userDeleted = false;
   // An invitee who never accepted only goes with the invitation if the account was made for it
