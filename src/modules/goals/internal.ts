@@ -1,13 +1,15 @@
 import { asc, eq, inArray } from "drizzle-orm";
-import type { Db } from "../../platform/db";
 import { ServiceError } from "../../platform/errors";
 import { isUuid } from "../../platform/ids";
 import { goals, keyResults } from "./tables";
 
 export type GoalRow = typeof goals.$inferSelect;
 export type KeyResultRow = typeof keyResults.$inferSelect;
+
 /** The database or a transaction on it. */
-export type Tx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
+import type { Tx } from "../../platform/db";
+
+export type { Tx };
 
 /** 0–100. Steps count as done or not; key results by how far current is from start to target. */
 export function keyResultProgress(k: Pick<KeyResultRow, "kind" | "startValue" | "targetValue" | "currentValue" | "isCompleted">): number {

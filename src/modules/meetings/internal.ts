@@ -1,7 +1,6 @@
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { MeetingChange, MeetingParticipantState, MeetingRoom } from "../../../durable-objects/meeting-room";
 import type { ServiceContext } from "../../platform/context";
-import type { Db } from "../../platform/db";
 import { ServiceError } from "../../platform/errors";
 import { isUuid } from "../../platform/ids";
 import { channelAccessFor } from "../channels/internal";
@@ -10,8 +9,11 @@ import { members } from "../members/tables";
 import { meetingParticipants, meetings } from "./tables";
 
 export type MeetingRow = typeof meetings.$inferSelect;
+
 /** The database or a transaction on it. */
-export type Tx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
+import type { Tx } from "../../platform/db";
+
+export type { Tx };
 
 export const participantColumns = {
   p: meetingParticipants,

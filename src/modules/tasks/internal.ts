@@ -1,6 +1,5 @@
 import { count, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../platform/context";
-import type { Db } from "../../platform/db";
 import { ServiceError } from "../../platform/errors";
 import { ROLE_RANK } from "../../platform/identity/roles";
 import { isUuid } from "../../platform/ids";
@@ -12,8 +11,11 @@ import { myTeamIds } from "../teams/service";
 import { taskAssignees, taskFiles, tasks } from "./tables";
 
 export type TaskRow = typeof tasks.$inferSelect;
+
 /** The database or a transaction on it. */
-export type Tx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
+import type { Tx } from "../../platform/db";
+
+export type { Tx };
 
 /** A task with what the API shows besides its own columns. */
 export interface TaskView {

@@ -1,6 +1,6 @@
 import { and, asc, eq, ilike, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../platform/context";
-import { type Db, isUniqueViolation } from "../../platform/db";
+import { type Db, isUniqueViolation, type Tx } from "../../platform/db";
 import { ServiceError } from "../../platform/errors";
 import { currentMember } from "../members/service";
 import { members } from "../members/tables";
@@ -20,7 +20,6 @@ import { type TeamRole, teamMembers, teams } from "./tables";
 
 type TeamRow = typeof teams.$inferSelect;
 /** The database or a transaction on it. */
-type Tx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 // ---- shared lookups -------------------------------------------------------------------------
 

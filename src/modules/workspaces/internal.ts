@@ -1,4 +1,5 @@
 import type { Role, workspaces } from "../../platform/identity/tables";
+import { slugify as slugifyName } from "../../platform/slugs";
 
 type WorkspaceRow = typeof workspaces.$inferSelect;
 
@@ -16,13 +17,4 @@ export function toWorkspace(w: WorkspaceRow, role: Role) {
   };
 }
 
-export function slugify(name: string): string {
-  const s = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 48);
-  return s || "workspace";
-}
+export const slugify = (name: string) => slugifyName(name, "workspace", 48);

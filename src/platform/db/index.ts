@@ -3,6 +3,8 @@ import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 
 /** A Drizzle database over one Neon `Pool`. Tables are imported where used, not registered. */
 export type Db = NeonDatabase<Record<string, never>>;
+/** A database or an open transaction on it. */
+export type Tx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 let proxyConfigured: string | undefined;
 /**

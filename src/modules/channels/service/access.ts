@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../../platform/context";
-import type { Db } from "../../../platform/db";
+/** The database or a transaction on it. */
+import type { Tx } from "../../../platform/db";
 import { ServiceError } from "../../../platform/errors";
 import type { Role } from "../../../platform/identity/tables";
 import { isUuid } from "../../../platform/ids";
@@ -14,8 +15,7 @@ import { type ChannelAccess, type ChannelRow, channelRoom, getChannelForActor } 
 import type { ChannelAccessCreate } from "../schemas";
 import { channelAccess, channelMembers, channels } from "../tables";
 
-/** The database or a transaction on it. */
-export type Tx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type { Tx };
 
 // ---- the caller's access ---------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ import type { ServiceContext } from "../../../platform/context";
 import { isUniqueViolation } from "../../../platform/db";
 import { ServiceError } from "../../../platform/errors";
 import { iso } from "../../../platform/openapi";
+import { freeSlug, slugify as slugifyName } from "../../../platform/slugs";
 import { recordActivity } from "../../activity/service";
 import { activities } from "../../activity/tables";
 import { currentMember } from "../../members/service";
@@ -11,7 +12,7 @@ import { requirePermission } from "../../permissions/service";
 import { type ChannelRow, channelRoom } from "../internal";
 import type { ChannelComplete, ChannelCreate, ChannelUpdate, LimitOffsetQuery, ListChannelsQuery } from "../schemas";
 import { channelAccess, channelFiles, channelMembers, channels } from "../tables";
-import { assertActiveMembers, assertTeams, channelFor, requireManage, type Tx, unique, visibleChannelsWhere } from "./access";
+import { assertActiveMembers, assertTeams, channelFor, requireManage, unique, visibleChannelsWhere } from "./access";
 
 // ---- the Channel view ------------------------------------------------------------------------
 
@@ -146,30 +147,7 @@ export async function getChannel(ctx: ServiceContext, slug: string) {
 // Static paths beside /channels/{channel_slug}: a channel with such a slug could never be reached.
 const RESERVED_SLUGS = new Set(["unread-counts", "stream", "events", "new", "search"]);
 
-/** Lower-case ASCII words joined by dashes; accents are dropped, anything else becomes "channel". */
-export function slugify(name: string): string {
-  const s = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+/, "")
-    .slice(0, 60)
-    .replace(/-+$/, "");
-  return s || "channel";
-}
-
-/** `base`, else the first free `base-2`, `base-3`, … */
-async function freeSlug(tx: Tx, base: string): Promise<string> {
-  // base is [a-z0-9-] only, so it is safe inside the regular expression.
-  const rows = await tx
-    .select({ slug: channels.slug })
-    .from(channels)
-    .where(sql`${channels.slug} ~ ${`^${base}(-[0-9]+)?$`}`);
-  const taken = new Set(rows.map((r) => r.slug));
-  if (!taken.has(base) && !RESERVED_SLUGS.has(base)) return base;
-  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
-}
+export const slugify = (name: string) => slugifyName(name, "channel");
 
 export async function createChannel({ ctx, input }: { ctx: ServiceContext; input: ChannelCreate }) {
   await requirePermission(ctx, "can_create_channel");
@@ -185,7 +163,7 @@ export async function createChannel({ ctx, input }: { ctx: ServiceContext; input
   for (let attempt = 0; !channel; attempt++) {
     try {
       channel = await ctx.db.transaction(async (tx) => {
-        const slug = await freeSlug(tx, base);
+        const slug = await freeSlug(tx, channels, channels.slug, base, RESERVED_SLUGS);
         const [c] = await tx
           .insert(channels)
           .values({

@@ -1,5 +1,4 @@
 import { and, inArray, isNull, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../../platform/db";
 import type { FieldIssue } from "../../../platform/errors";
 import { ServiceError } from "../../../platform/errors";
 import type { FieldDef, FieldType } from "../fields";
@@ -21,7 +20,9 @@ export function fieldKeyOf(name: string): string {
 }
 
 /** The database or a transaction on it. */
-export type Tx = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
+import type { Tx } from "../../../platform/db";
+
+export type { Tx };
 
 const SELECTS: FieldType[] = ["select", "multi_select"];
 

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, ilike, isNotNull, isNull, lt, ne, or, type SQL, sql }
 import type { ServiceContext } from "../../../platform/context";
 import { type Db, isUniqueViolation } from "../../../platform/db";
 import { ServiceError } from "../../../platform/errors";
+import { freeSlug, slugify as slugifyName } from "../../../platform/slugs";
 import { sumOverTenants } from "../../../platform/tenancy/each";
 import { recordActivity } from "../../activity/service";
 import { currentMember } from "../../members/service";
@@ -85,30 +86,7 @@ export async function getRecordset(ctx: ServiceContext, slugOrId: string) {
 // Static paths beside /recordsets/{recordset_slug}: a recordset with such a slug could never be reached.
 const RESERVED_SLUGS = new Set(["trash", "new", "search", "count", "stream", "import", "imports"]);
 
-/** Lower-case ASCII words joined by dashes; accents are dropped; nothing left → "recordset". */
-export function slugify(name: string): string {
-  const s = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+/, "")
-    .slice(0, 60)
-    .replace(/-+$/, "");
-  return s || "recordset";
-}
-
-/** `base`, else the first free `base-2`, `base-3`, … (trashed recordsets keep their slugs). */
-async function freeSlug(tx: Tx, base: string): Promise<string> {
-  // base is [a-z0-9-] only, so it is safe inside the regular expression.
-  const rows = await tx
-    .select({ slug: recordsets.slug })
-    .from(recordsets)
-    .where(sql`${recordsets.slug} ~ ${`^${base}(-[0-9]+)?$`}`);
-  const taken = new Set(rows.map((r) => r.slug));
-  if (!taken.has(base) && !RESERVED_SLUGS.has(base)) return base;
-  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
-}
+export const slugify = (name: string) => slugifyName(name, "recordset");
 
 const slugTaken = (slug: string) =>
   new ServiceError("conflict", `The slug '${slug}' is already used by another recordset (trashed ones included)`);
@@ -128,7 +106,7 @@ export async function createRecordset({ ctx, input }: { ctx: ServiceContext; inp
   // Two creates may pick the same free slug; the unique index makes the loser retry.
   for (let attempt = 0; !created; attempt++) {
     try {
-      const slug = input.slug ?? (await freeSlug(ctx.db, base));
+      const slug = input.slug ?? (await freeSlug(ctx.db, recordsets, recordsets.slug, base, RESERVED_SLUGS));
       const [row] = await ctx.db
         .insert(recordsets)
         .values({
