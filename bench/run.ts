@@ -143,6 +143,55 @@ async function measureLatency(api: string, token: string, workspaceId: string) {
   };
 }
 
+const CONCURRENCY = intEnv("BENCH_CONCURRENCY", 50);
+const THROUGHPUT_MS = intEnv("BENCH_THROUGHPUT_MS", 5000);
+/** Tenant reads under load should reach this share of /health's rate. */
+const GOAL_TENANT_THROUGHPUT = 0.8;
+
+/** Requests per second with `CONCURRENCY` clients for `THROUGHPUT_MS`; only 200s count. */
+async function rate(get: () => Promise<Response>) {
+  const until = performance.now() + THROUGHPUT_MS;
+  let ok = 0;
+  let failed = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < until) {
+        const res = await get();
+        await res.arrayBuffer();
+        if (res.status === 200) ok++;
+        else failed++;
+      }
+    }),
+  );
+  return { rps: round((ok * 1000) / (performance.now() - started)), failed };
+}
+
+/**
+ * Throughput under load: /health against a tenant read, two alternating rounds each. Tenant
+ * reads rotate over several users so the per-user limit (SESSION_LIMITS) is not what is measured.
+ */
+async function measureThroughput(api: string, users: SignupResponse[]) {
+  log(`throughput: ${CONCURRENCY} concurrent clients, ${THROUGHPUT_MS} ms per round`);
+  let n = 0;
+  const health = () => fetch(`${api}/health`, { headers: { "cf-connecting-ip": anyIp() } });
+  const tenant = () => {
+    const u = users[n++ % users.length] as SignupResponse;
+    return fetch(`${api}/api/v1/members/me`, { headers: { authorization: `Bearer ${u.access_token}`, "x-workspace-id": u.workspace.id } });
+  };
+  const h: { rps: number; failed: number }[] = [];
+  const t: { rps: number; failed: number }[] = [];
+  for (let round = 0; round < 2; round++) {
+    h.push(await rate(health));
+    t.push(await rate(tenant));
+  }
+  const healthRps = Math.max(...h.map((x) => x.rps));
+  const tenantRps = Math.max(...t.map((x) => x.rps));
+  const ratio = round(tenantRps / healthRps);
+  const failed = [...h, ...t].reduce((a, x) => a + x.failed, 0);
+  return { healthRps, tenantRps, ratio, failed, goalMet: ratio >= GOAL_TENANT_THROUGHPUT };
+}
+
 async function measureSignups(api: string) {
   log(`provisioning: ${SIGNUPS} sequential signups`);
   const ms: number[] = [];
@@ -253,6 +302,7 @@ type Results = {
   timestamp: string;
   config: { n: number; warmup: number; signups: number; asyncSignups: number; node: string };
   latency: Awaited<ReturnType<typeof measureLatency>>;
+  throughput: Awaited<ReturnType<typeof measureThroughput>>;
   provisioning: {
     signup: Awaited<ReturnType<typeof measureSignups>>;
     asyncInvite: Awaited<ReturnType<typeof measureAsyncSignups>>;
@@ -309,6 +359,7 @@ async function main() {
   log(`signed up a user (workspace ${user.workspace.id})`);
 
   const latency = await measureLatency(api, user.access_token, user.workspace.id);
+  const throughput = await measureThroughput(api, [user, ...(await Promise.all([signup(api), signup(api), signup(api)]))]);
   const signupStats = await measureSignups(api);
   const asyncInvite = await measureAsyncSignups(api, stack.controlUrl);
 
@@ -316,6 +367,7 @@ async function main() {
     timestamp: new Date().toISOString(),
     config: { n: N, warmup: WARMUP, signups: SIGNUPS, asyncSignups: ASYNC_SIGNUPS, node: process.version },
     latency,
+    throughput,
     provisioning: { signup: signupStats, asyncInvite },
   };
 
@@ -327,6 +379,9 @@ async function main() {
   console.log(`  GET /members/me      p50 ${fmt(latency.tenant.p50)} ms  p95 ${fmt(latency.tenant.p95)} ms`);
   console.log(`  ratio tenant/baseline p50 ${fmt(latency.tenantRatio.p50)}  p95 ${fmt(latency.tenantRatio.p95)}`);
   console.log(`  goal: p50 ratio <= ${GOAL_TENANT_RATIO_P50} (${latency.tenantGoalMet ? "met" : "NOT met"})`);
+  console.log(`throughput (${CONCURRENCY} concurrent):`);
+  console.log(`  GET /health ${throughput.healthRps} req/s, GET /members/me ${throughput.tenantRps} req/s (non-200: ${throughput.failed})`);
+  console.log(`  ratio tenant/health ${throughput.ratio}; goal ≥ ${GOAL_TENANT_THROUGHPUT} (${throughput.goalMet ? "met" : "NOT met"})`);
   console.log("provisioning:");
   console.log(`  POST /auth/signup    p50 ${fmt(signupStats.p50)} ms  p95 ${fmt(signupStats.p95)} ms  max ${fmt(signupStats.max)} ms`);
   console.log(`  goal: under ${GOAL_SIGNUP_MS} ms (p95; ${signupStats.goalMet ? "met" : "NOT met"})`);
