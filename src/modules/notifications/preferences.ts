@@ -87,6 +87,18 @@ export async function createMyPreference(ctx: ServiceContext, input: PreferenceC
 }
 
 /** v1: creates or updates one row per listed event type, all or nothing. */
+/** ON CONFLICT clause for the caller's rows: the inserted settings replace the stored ones. */
+const overwriteSettings = () => ({
+  target: [notificationPreferences.memberId, notificationPreferences.eventType],
+  set: {
+    inappEnabled: sql`excluded.inapp_enabled`,
+    emailEnabled: sql`excluded.email_enabled`,
+    whatsappEnabled: sql`excluded.whatsapp_enabled`,
+    muted: sql`excluded.muted`,
+    updatedAt: new Date(),
+  },
+});
+
 export async function bulkUpdateMyPreferences(ctx: ServiceContext, input: PreferenceBulkRequest) {
   const me = await currentMember(ctx);
   const rows = await ctx.db.transaction(async (tx) => {
@@ -96,16 +108,7 @@ export async function bulkUpdateMyPreferences(ctx: ServiceContext, input: Prefer
     return tx
       .insert(notificationPreferences)
       .values(input.preferences.map((p) => merged(me.id, p.event_type, p, byType.get(p.event_type))))
-      .onConflictDoUpdate({
-        target: [notificationPreferences.memberId, notificationPreferences.eventType],
-        set: {
-          inappEnabled: sql`excluded.inapp_enabled`,
-          emailEnabled: sql`excluded.email_enabled`,
-          whatsappEnabled: sql`excluded.whatsapp_enabled`,
-          muted: sql`excluded.muted`,
-          updatedAt: new Date(),
-        },
-      })
+      .onConflictDoUpdate(overwriteSettings())
       .returning();
   });
   return rows.map(toPreference).sort(catalogueOrder);
@@ -144,16 +147,7 @@ export async function resetMyPreferences(ctx: ServiceContext) {
     return tx
       .insert(notificationPreferences)
       .values(EVENT_TYPE_NAMES.map((name) => merged(me.id, name, {})))
-      .onConflictDoUpdate({
-        target: [notificationPreferences.memberId, notificationPreferences.eventType],
-        set: {
-          inappEnabled: sql`excluded.inapp_enabled`,
-          emailEnabled: sql`excluded.email_enabled`,
-          whatsappEnabled: sql`excluded.whatsapp_enabled`,
-          muted: sql`excluded.muted`,
-          updatedAt: new Date(),
-        },
-      })
+      .onConflictDoUpdate(overwriteSettings())
       .returning();
   });
   return rows.map(toPreference).sort(catalogueOrder);
