@@ -51,6 +51,8 @@ export interface Bindings {
   REPORTS_QUEUE: Queue;
   WEBHOOKS_QUEUE: Queue;
   FILES: R2Bucket;
+  /** Static data built by scripts/build-assets.ts (the offline gazetteer); not public routes. */
+  ASSETS: Fetcher;
 }
 
 declare global {

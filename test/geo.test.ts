@@ -117,8 +117,8 @@ let P: Record<"A" | "B" | "C" | "D" | "E" | "Q" | "L" | "none", string>;
 let zoneId: string;
 
 beforeAll(async () => {
-  // Loads the gazetteer once (a 4.4 MB module, slow through the test runner's module loader).
-  await new OfflineGazetteer().geocode("warm up");
+  // Loads the gazetteer (a static asset) once for the isolate.
+  await new OfflineGazetteer(env.ASSETS).geocode("warm up");
   [owner, outsider] = await Promise.all([signup(), signup()]);
   ws = owner.workspaceId;
   member = await join(owner, "member");
@@ -248,7 +248,7 @@ describe("geometry", () => {
 
 describe("geocoders", () => {
   it("offline gazetteer: ZIP precision from a ZIP, city precision from City, ST; says which", async () => {
-    const g = new OfflineGazetteer();
+    const g = new OfflineGazetteer(env.ASSETS);
     expect(await g.geocode("1 Congress Ave, Austin, TX 78701")).toEqual({
       lat: 30.2713,
       lng: -97.7426,

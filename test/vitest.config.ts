@@ -2,8 +2,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { buildAssets } from "../scripts/build-assets.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// The ASSETS binding serves .assets/ (wrangler runs this as its [build] step; the pool does not).
+buildAssets();
 
 export default defineConfig({
   root,
@@ -46,15 +49,7 @@ export default defineConfig({
       optimizer: {
         ssr: {
           enabled: true,
-          include: [
-            "jose",
-            "@neondatabase/api-client",
-            "axios",
-            "openai",
-            "livekit-server-sdk",
-            "zipcodes/lib/codes.js",
-            "zipcodes/lib/states.js",
-          ],
+          include: ["jose", "@neondatabase/api-client", "axios", "openai", "livekit-server-sdk", "zipcodes/lib/states.js"],
         },
       },
     },

@@ -113,7 +113,7 @@ interface ZipRow {
 }
 
 interface Gazetteer {
-  zips: Record<string, ZipRow>;
+  zips: Map<string, ZipRow>;
   /** "AUSTIN|TX" → centroid of the city's ZIP centroids. */
   cities: Map<string, { lat: number; lng: number; city: string; state: string }>;
   /** "TEXAS" → "TX". */
@@ -121,16 +121,34 @@ interface Gazetteer {
   stateCodes: Set<string>;
 }
 
+/** Path of the ZIP table among the static assets (scripts/build-assets.ts writes it). */
+export const GAZETTEER_ASSET_PATH = "/geo/us-zips.tsv";
+
 let gazetteer: Promise<Gazetteer> | undefined;
 
-/** Loaded on first use (a 5 MB module): workers that never geocode never evaluate it. */
-function loadGazetteer(): Promise<Gazetteer> {
+/**
+ * Loaded on first use, once per isolate: the ZIP table (1.5 MB TSV) is a static asset, not
+ * part of the script, so it costs nothing at startup and only isolates that geocode fetch it.
+ */
+function loadGazetteer(assets: Fetcher | undefined): Promise<Gazetteer> {
   gazetteer ??= (async () => {
-    const [{ codes }, states] = await Promise.all([import("zipcodes/lib/codes.js"), import("zipcodes/lib/states.js")]);
+    if (!assets) throw new ServiceError("service_unavailable", "The offline gazetteer is not deployed (ASSETS binding missing)");
+    const [res, states] = await Promise.all([
+      assets.fetch(`https://assets.local${GAZETTEER_ASSET_PATH}`),
+      import("zipcodes/lib/states.js"),
+    ]);
+    if (!res.ok) {
+      throw new ServiceError("service_unavailable", `The offline gazetteer could not be read (${res.status})`, { retryable: true });
+    }
+    const zips = new Map<string, ZipRow>();
     const sums = new Map<string, { lat: number; lng: number; n: number; city: string; state: string }>();
-    for (const z of Object.values(codes)) {
-      const key = `${normalise(z.city)}|${z.state}`;
-      const s = sums.get(key) ?? { lat: 0, lng: 0, n: 0, city: z.city, state: z.state };
+    for (const line of (await res.text()).split("\n")) {
+      const [zip, lat, lng, city, state] = line.split("\t");
+      if (!zip || !city || !state) continue;
+      const z = { zip, latitude: Number(lat), longitude: Number(lng), city, state };
+      zips.set(zip, z);
+      const key = `${normalise(city)}|${state}`;
+      const s = sums.get(key) ?? { lat: 0, lng: 0, n: 0, city, state };
       s.lat += z.latitude;
       s.lng += z.longitude;
       s.n++;
@@ -139,7 +157,7 @@ function loadGazetteer(): Promise<Gazetteer> {
     const cities = new Map<string, { lat: number; lng: number; city: string; state: string }>();
     for (const [k, s] of sums) cities.set(k, { lat: round(s.lat / s.n), lng: round(s.lng / s.n), city: s.city, state: s.state });
     const stateNames = new Map(Object.entries(states.full).map(([name, code]) => [name, code]));
-    return { zips: codes, cities, stateNames, stateCodes: new Set(Object.values(states.full)) };
+    return { zips, cities, stateNames, stateCodes: new Set(Object.values(states.full)) };
   })().catch((e) => {
     gazetteer = undefined;
     throw e;
@@ -163,12 +181,13 @@ const normalise = (s: string) =>
  */
 export class OfflineGazetteer implements Geocoder {
   readonly name = "offline-gazetteer" as const;
+  constructor(private readonly assets: Fetcher | undefined) {}
 
   async geocode(address: string): Promise<GeocodeResult | null> {
-    const g = await loadGazetteer();
+    const g = await loadGazetteer(this.assets);
     const zipMatches = [...address.matchAll(/\b(\d{5})(?:-\d{4})?\b/g)].map((m) => m[1] as string);
     for (const zip of zipMatches.reverse()) {
-      const z = g.zips[zip];
+      const z = g.zips.get(zip);
       if (z) return { lat: z.latitude, lng: z.longitude, precision: "zip", provider: this.name, matched: `${z.city}, ${z.state} ${z.zip}` };
     }
     const hit = findCity(g, address);
@@ -210,8 +229,8 @@ function findCity(g: Gazetteer, address: string) {
 }
 
 /** The provider this deployment uses: Google with a key, else the offline gazetteer. */
-export function geocoderFor(env: Pick<Bindings, "GOOGLE_MAPS_API_KEY" | "GOOGLE_MAPS_API_URL">): Geocoder {
+export function geocoderFor(env: Pick<Bindings, "GOOGLE_MAPS_API_KEY" | "GOOGLE_MAPS_API_URL" | "ASSETS">): Geocoder {
   return env.GOOGLE_MAPS_API_KEY
     ? new GoogleGeocoder(env.GOOGLE_MAPS_API_KEY, env.GOOGLE_MAPS_API_URL || GOOGLE_GEOCODE_URL)
-    : new OfflineGazetteer();
+    : new OfflineGazetteer(env.ASSETS);
 }

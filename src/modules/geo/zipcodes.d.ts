@@ -1,7 +1,4 @@
-// The US part of the `zipcodes` package (BSD): ZIP centroids with their city and state.
-declare module "zipcodes/lib/codes.js" {
-  export const codes: Record<string, { zip: string; latitude: number; longitude: number; city: string; state: string; country: string }>;
-}
+// The state names of the `zipcodes` package (BSD); its ZIP table is a static asset (scripts/build-assets.ts).
 declare module "zipcodes/lib/states.js" {
   export const full: Record<string, string>;
   export const abbr: Record<string, string>;

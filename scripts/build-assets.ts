@@ -1,0 +1,35 @@
+// Builds the Worker's static assets (`.assets/`, served through the ASSETS binding, never part
+// of the script): the offline gazetteer's US ZIP centroids as one TSV, from the `zipcodes`
+// package (BSD). Run by wrangler's [build] step, `npm run dev` and the test config; skips work
+// when the output is newer than its source.
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const ASSETS_DIR = join(ROOT, ".assets");
+/** zip, latitude, longitude, city, state — one ZIP a line, no header. */
+export const GAZETTEER_ASSET = join(ASSETS_DIR, "geo", "us-zips.tsv");
+
+const mtime = (path: string) => {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+};
+
+export function buildAssets(): void {
+  const require = createRequire(import.meta.url);
+  const source = require.resolve("zipcodes/lib/codes.js");
+  if (mtime(GAZETTEER_ASSET) > mtime(source)) return;
+  const { codes } = require(source) as {
+    codes: Record<string, { zip: string; latitude: number; longitude: number; city: string; state: string }>;
+  };
+  const lines = Object.values(codes).map((z) => `${z.zip}\t${z.latitude}\t${z.longitude}\t${z.city}\t${z.state}`);
+  mkdirSync(dirname(GAZETTEER_ASSET), { recursive: true });
+  writeFileSync(GAZETTEER_ASSET, `${lines.join("\n")}\n`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) buildAssets();
