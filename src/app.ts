@@ -87,15 +87,20 @@ export function createApp() {
     in: "header",
     name: "X-API-Key",
   });
-  app.doc31("/openapi.json", (c) => ({
-    openapi: "3.1.0",
-    info: {
-      title: "Atrium API",
-      version: "0.1.0",
-      description: "People and AI employees working together. Platform API at /api/v1; errors are {detail, code, request_id}.",
-    },
-    servers: [{ url: new URL(c.req.url).origin }],
-  }));
+  // Generated on the first request, not at startup, then kept for the isolate (the routes do
+  // not change); only `servers` follows the caller's origin.
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= app.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: {
+        title: "Atrium API",
+        version: "0.1.0",
+        description: "People and AI employees working together. Platform API at /api/v1; errors are {detail, code, request_id}.",
+      },
+    });
+    return c.json({ ...document, servers: [{ url: new URL(c.req.url).origin }] });
+  });
   app.get("/docs", (c) => c.html(docsHtml("/openapi.json")));
 
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));

@@ -50,6 +50,11 @@ describe("app", () => {
     for (const e of AUTH_ENDPOINTS) expect(served, e).toContain(e);
     expect(r.body.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
     expect(r.body.components.schemas.Error).toBeTruthy();
+    // Built once per isolate; the second answer is the same document for the caller's origin.
+    const again = await raw("/openapi.json");
+    const body = (await again.json()) as typeof r.body;
+    expect(body.paths).toEqual(r.body.paths);
+    expect(body.servers).toEqual([{ url: "http://atrium.test" }]);
   });
 
   it("serves the interactive API reference", async () => {
