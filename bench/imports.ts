@@ -50,7 +50,7 @@ async function removeTree(dir: string) {
 /** A copy of the Worker's sources, so edits to the project during a run cannot reload wrangler. */
 function snapshotApp(dir: string): string {
   const app = join(dir, "app");
-  for (const entry of ["src", "durable-objects", "queues", "migrations", "wrangler.toml", "package.json", "tsconfig.json"]) {
+  for (const entry of ["src", "durable-objects", "queues", "migrations", "scripts", "wrangler.toml", "package.json", "tsconfig.json"]) {
     cpSync(join(ROOT, entry), join(app, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"), "dir");
