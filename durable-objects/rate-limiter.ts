@@ -172,6 +172,24 @@ export class RateLimiter extends DurableObject<Bindings> {
     return { allowed: false, retryAfter: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
   }
 
+  /**
+   * Redeems a stream ticket of this user. The first use must come before `connectBy` and binds
+   * the ticket to `path`; later uses are the browser's own reconnects of that stream only
+   * (`resuming`: they carry Last-Event-ID), until `until`. Kept in storage (a ticket must stay
+   * used across evictions); expired entries are swept on each call.
+   */
+  async redeemTicket(jti: string, path: string, resuming: boolean, connectBy: number, until: number): Promise<"ok" | "used" | "expired"> {
+    const now = Date.now();
+    const key = `ticket:${jti}`;
+    const seen = await this.ctx.storage.get<{ path: string; until: number }>(key);
+    if (seen) return resuming && seen.path === path && now < seen.until ? "ok" : "used";
+    if (now > connectBy) return "expired";
+    const stale = [...(await this.ctx.storage.list<{ until: number }>({ prefix: "ticket:" }))].filter(([, v]) => v.until <= now).map(([k]) => k);
+    if (stale.length) await this.ctx.storage.delete(stale);
+    await this.ctx.storage.put(key, { path, until });
+    return "ok";
+  }
+
   /** Current state, for tests and diagnostics. */
   async snapshot(): Promise<{ inFlight: number; current: number; previous: number; tokens: number }> {
     return { inFlight: this.leases.size, current: this.current, previous: this.previous, tokens: this.tokens };

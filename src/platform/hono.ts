@@ -8,6 +8,8 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     ctx: ServiceContext;
+    /** The workspace a stream ticket acts in (stands in for X-Workspace-Id on stream routes). */
+    ticketWorkspace?: string;
   };
 }
 

@@ -8,8 +8,8 @@ const ISSUER = "atrium";
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const IMPERSONATION_TTL_SECONDS = 15 * 60;
 
-type TokenType = "access" | "impersonation";
-const AUDIENCE: Record<TokenType, string> = { access: "atrium-api", impersonation: "atrium-impersonation" };
+type TokenType = "access" | "impersonation" | "stream";
+const AUDIENCE: Record<TokenType, string> = { access: "atrium-api", impersonation: "atrium-impersonation", stream: "atrium-stream" };
 
 /** A workspace membership carried in an access token: [role, workspace_members.id]. */
 export type MembershipClaim = [role: string, membershipId: string];
@@ -97,5 +97,53 @@ export async function verifyImpersonationToken(secret: string, token: string) {
     impersonatorId: typeof p.imp === "string" ? p.imp : undefined,
     jti: typeof p.jti === "string" ? p.jti : "",
     expiresAt: new Date(Number(p.exp) * 1000),
+  };
+}
+
+/** Seconds a stream ticket has to open its first connection. */
+export const STREAM_TICKET_CONNECT_SECONDS = 60;
+/** Seconds a used ticket may resume its stream (the browser's own reconnects): an access token's lifetime. */
+export const STREAM_TICKET_RESUME_SECONDS = ACCESS_TOKEN_TTL_SECONDS;
+
+export interface StreamTicketClaims {
+  sub: string;
+  email: string;
+  imp?: string;
+  /** The workspace the ticket acts in. */
+  wsid: string;
+  /** One stream's path, or "*" for every stream of the workspace. */
+  path: string;
+  /** Unix seconds by which the first connection must be opened. */
+  cby: number;
+  jti: string;
+  exp: number;
+}
+
+/** A stream ticket: its own audience, so it is never an access token (and vice versa). */
+export function signStreamTicket(secret: string, c: Omit<StreamTicketClaims, "jti" | "exp" | "cby">): Promise<string> {
+  const claims: Record<string, unknown> = {
+    email: c.email,
+    wsid: c.wsid,
+    path: c.path,
+    cby: Math.floor(Date.now() / 1000) + STREAM_TICKET_CONNECT_SECONDS,
+  };
+  if (c.imp) claims.imp = c.imp;
+  return sign(secret, "stream", claims, c.sub, STREAM_TICKET_RESUME_SECONDS);
+}
+
+export async function verifyStreamTicket(secret: string, token: string): Promise<StreamTicketClaims> {
+  const p = await verify(secret, "stream", token);
+  if (typeof p.wsid !== "string" || typeof p.path !== "string" || typeof p.cby !== "number" || typeof p.jti !== "string") {
+    throw new ServiceError("invalid_token", "Invalid token");
+  }
+  return {
+    sub: String(p.sub),
+    email: String(p.email ?? ""),
+    ...(typeof p.imp === "string" ? { imp: p.imp } : {}),
+    wsid: p.wsid,
+    path: p.path,
+    cby: p.cby,
+    jti: p.jti,
+    exp: Number(p.exp),
   };
 }

@@ -64,3 +64,12 @@ export const MessageSchema = z.object({ message: z.string() }).openapi("Message"
 /** Timestamps go out as ISO 8601 UTC. */
 export const isoDate = z.string().openapi({ format: "date-time", example: "2026-01-01T00:00:00.000Z" });
 export const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
+
+/** The query parameter of stream routes that take a stream ticket (requireUser({ streamTicket: true })). */
+export const TicketQuery = z.object({
+  ticket: z.string().optional().openapi({
+    description: "A stream ticket from POST /api/v1/auth/stream-tickets, for browsers (EventSource, WebSocket cannot send headers)",
+  }),
+});
+export const STREAM_TICKET_NOTE =
+  " Browsers authenticate with `?ticket=` (POST /api/v1/auth/stream-tickets) instead of Authorization and X-Workspace-Id.";

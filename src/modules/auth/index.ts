@@ -1,6 +1,7 @@
 import { createRouter } from "../../platform/hono";
 import { registerActivate } from "./routes/activate";
 import { registerClerkCheck } from "./routes/clerk-check";
+import { registerCreateStreamTicket } from "./routes/create-stream-ticket";
 import { registerGetAvatar } from "./routes/get-avatar";
 import { registerGetMe } from "./routes/get-me";
 import { registerGetStripeInvite } from "./routes/get-stripe-invite";
@@ -25,7 +26,7 @@ import { registerUploadMyAvatar } from "./routes/upload-my-avatar";
 import { registerUploadUserAvatar } from "./routes/upload-user-avatar";
 import { registerValidateActivation } from "./routes/validate-activation";
 
-/** Authentication: 23 endpoints of the platform seed, plus the public avatar route and undoing an email change. */
+/** Authentication: 23 endpoints of the platform seed, plus the public avatar route, undoing an email change and stream tickets. */
 export const authRouter = createRouter();
 // Static paths first: /auth/me and friends must win over /auth/{user_id}.
 registerSignup(authRouter);
@@ -33,6 +34,7 @@ registerSignupStripeInvite(authRouter);
 registerSignupStripeInviteAsync(authRouter);
 registerSignupJobStream(authRouter);
 registerLogin(authRouter);
+registerCreateStreamTicket(authRouter);
 registerLogout(authRouter);
 registerRefresh(authRouter);
 registerRegister(authRouter);

@@ -234,3 +234,25 @@ export const AvatarParams = z.object({
   user_id: z.string().openapi({ param: { name: "user_id", in: "path" } }),
   filename: z.string().openapi({ param: { name: "filename", in: "path" } }),
 });
+
+export const StreamTicketRequest = z
+  .object({
+    stream: z.string().max(512).optional().openapi({
+      description: "The stream the ticket opens, as a path (e.g. /api/v1/channels/general/stream). Omit for every stream of the workspace.",
+      example: "/api/v1/channels/general/stream",
+    }),
+  })
+  .openapi("StreamTicketRequest");
+export const StreamTicketSchema = z
+  .object({
+    ticket: z.string().openapi({ description: "Pass as ?ticket= on the stream's URL. A secret: never log it." }),
+    workspace_id: z.string(),
+    stream: z
+      .string()
+      .nullable()
+      .openapi({ description: "The one stream it opens; null: any stream of the workspace (bound at first use)" }),
+    connect_by: isoDate.openapi({ description: "The first connection must open before this (60 s)" }),
+    expires_in: z.number().int().openapi({ description: "Seconds left to open the first connection" }),
+    resumable_until: isoDate.openapi({ description: "Until then the browser's own reconnects (with Last-Event-ID) may reuse it" }),
+  })
+  .openapi("StreamTicket");

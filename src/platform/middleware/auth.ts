@@ -1,11 +1,11 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AcquireResult } from "../../../durable-objects/rate-limiter";
 import { hasScope, insufficientScope, looksLikeApiKey, requestApiKey, scopeForMethod, setRequestApiKey, verifyApiKey } from "../apikeys";
 import type { Actor } from "../context";
 import { ServiceError } from "../errors";
 import type { AppEnv } from "../hono";
-import { verifyAccessToken } from "../jwt";
+import { verifyAccessToken, verifyStreamTicket } from "../jwt";
 import { type ResolveOptions, resolveWorkspace } from "../tenancy/resolve";
 import { withIdempotency } from "./idempotency";
 import { apiKeyLimits, SESSION_LIMITS, withRateLimit } from "./rate-limit";
@@ -54,11 +54,13 @@ const ADMIN_SCOPE_MUTATIONS = /^\/api\/v1\/permissions(\/|$)/;
  *
  * `Idempotency-Key` is honoured here, after authentication and the limits, scoped to the caller.
  */
-export function requireUser(): MiddlewareHandler<AppEnv> {
+export function requireUser(opts: { streamTicket?: boolean } = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const ctx = c.get("ctx");
     const token = bearer(c.req.header("authorization"));
     const presentedKey = token && looksLikeApiKey(token) ? token : token ? undefined : c.req.header("x-api-key")?.trim();
+    const ticket = opts.streamTicket && token === undefined && presentedKey === undefined ? c.req.query("ticket") : undefined;
+    if (ticket !== undefined) return withStreamTicket(c, ticket, next);
     if (presentedKey !== undefined) {
       const key = await verifyApiKey(ctx, presentedKey);
       if (!isWorkspaceRoute(c) || ACCOUNT_PATHS.test(c.req.path)) {
@@ -79,7 +81,12 @@ export function requireUser(): MiddlewareHandler<AppEnv> {
     }
     if (!token) {
       c.header("WWW-Authenticate", 'Bearer realm="atrium"');
-      throw new ServiceError("unauthorized", "Not authenticated");
+      throw new ServiceError(
+        "unauthorized",
+        opts.streamTicket
+          ? "Not authenticated: send Authorization: Bearer <access token> with X-Workspace-Id, or (browsers' EventSource and WebSocket) ?ticket= from POST /api/v1/auth/stream-tickets"
+          : "Not authenticated",
+      );
     }
     const claims = await verifyAccessToken(c.env.JWT_SECRET, token);
     const actor: Actor = { kind: "user", userId: claims.sub, email: claims.email, ...(claims.imp ? { impersonatorId: claims.imp } : {}) };
@@ -91,6 +98,28 @@ export function requireUser(): MiddlewareHandler<AppEnv> {
     };
     return withRateLimit(c, `user:${claims.sub}`, SESSION_LIMITS, () => withIdempotency(c, `user:${claims.sub}`, next), trustClaims);
   };
+}
+
+/**
+ * `?ticket=` on a stream route (POST /api/v1/auth/stream-tickets): a person acting in the
+ * ticket's workspace, on the ticket's stream only. Its first use (within 60 s of issue) binds it
+ * to this path; afterwards only the browser's own reconnects (with Last-Event-ID) may reuse it,
+ * until it expires. Membership is resolved afresh (no token claims) when the stream opens.
+ */
+async function withStreamTicket(c: Context<AppEnv>, ticket: string, next: Next): Promise<void> {
+  const t = await verifyStreamTicket(c.env.JWT_SECRET, ticket);
+  const path = c.req.path;
+  if (t.path !== "*" && t.path !== path) throw new ServiceError("forbidden", "This stream ticket is for another stream");
+  const named = c.req.header("x-workspace-id");
+  if (named !== undefined && named.trim().toLowerCase() !== t.wsid) throw new ServiceError("not_found", "Workspace not found");
+  const ns = c.env.RATE_LIMITER;
+  const resuming = c.req.header("last-event-id") !== undefined;
+  const r = await ns.get(ns.idFromName(`user:${t.sub}`)).redeemTicket(t.jti, path, resuming, t.cby * 1000, t.exp * 1000);
+  if (r === "expired") throw new ServiceError("token_expired", "This stream ticket was not used within 60 s; request a new one");
+  if (r === "used") throw new ServiceError("invalid_token", "This stream ticket has been used; request a new one");
+  c.get("ctx").actor = { kind: "user", userId: t.sub, email: t.email, ...(t.imp ? { impersonatorId: t.imp } : {}) };
+  c.set("ticketWorkspace", t.wsid);
+  return withRateLimit(c, `user:${t.sub}`, SESSION_LIMITS, next);
 }
 
 /**
@@ -141,7 +170,9 @@ export function requireWorkspace(opts: ResolveOptions = {}): MiddlewareHandler<A
       await bindApiKeyWorkspace(c, opts);
       return next();
     }
-    const id = c.req.header("x-workspace-id");
+    const ticketWs = c.get("ticketWorkspace");
+    const id = c.req.header("x-workspace-id") ?? ticketWs;
+    if (ticketWs && id?.trim().toLowerCase() !== ticketWs) throw new ServiceError("not_found", "Workspace not found");
     if (!id) {
       throw new ServiceError("validation_error", "X-Workspace-Id header is required", {
         issues: [{ loc: ["header", "x-workspace-id"], msg: "Field required", type: "missing" }],

@@ -6,3 +6,4 @@ export * from "./profile";
 export * from "./sessions";
 export * from "./signup";
 export * from "./tokens";
+export * from "./stream-tickets";

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
 import { requireUser, requireWorkspace } from "../../../platform/middleware/auth";
-import { bearerSecurity, errorResponses, WorkspaceHeaderSchema } from "../../../platform/openapi";
+import { bearerSecurity, errorResponses, STREAM_TICKET_NOTE, TicketQuery, WorkspaceHeaderSchema } from "../../../platform/openapi";
 import { resumeFrom } from "../../../platform/sse";
 import { SlugParam, StreamQuery } from "../schemas-conversation";
 import { openChannelSocket } from "../service/live";
@@ -17,10 +17,11 @@ const route = createRoute({
     'Send "ping" (answered "pong") and {"type":"typing"} / {"type":"typing","is_typing":false} (typing indicators; ' +
     "throttled, ignored for members who may not post). Resume with ?since=<last id>. Access is checked when the socket " +
     "opens (invisible channel → 404); the socket is closed with code 4403 when your access is revoked. A request " +
-    "without the upgrade is a 400.",
+    "without the upgrade is a 400." +
+    STREAM_TICKET_NOTE,
   security: bearerSecurity,
-  middleware: [requireUser(), requireWorkspace()] as const,
-  request: { headers: WorkspaceHeaderSchema, params: SlugParam, query: StreamQuery },
+  middleware: [requireUser({ streamTicket: true }), requireWorkspace()] as const,
+  request: { headers: WorkspaceHeaderSchema, params: SlugParam, query: StreamQuery.extend(TicketQuery.shape) },
   responses: { 101: { description: "Switching protocols: the WebSocket is open" }, ...errorResponses(400, 401, 403, 404, 429) },
 });
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
 import { requireUser, requireWorkspace } from "../../../platform/middleware/auth";
-import { bearerSecurity, errorResponses, WorkspaceHeaderSchema } from "../../../platform/openapi";
+import { bearerSecurity, errorResponses, STREAM_TICKET_NOTE, TicketQuery, WorkspaceHeaderSchema } from "../../../platform/openapi";
 import { resumeFrom } from "../../../platform/sse";
 import { SlugParam, StreamQuery } from "../schemas-conversation";
 import { openChannelStream } from "../service/live";
@@ -18,10 +18,12 @@ const route = createRoute({
   path: "/api/v1/channels/{channel_slug}/stream",
   tags: ["Channels"],
   summary: "Live events of a channel via Server-Sent Events.",
-  description: `${CHANNEL_EVENTS_DESCRIPTION} Reconnect with Last-Event-ID (or ?since=) to get exactly what you missed, in order. Access is checked when the stream opens (an invisible channel is 404); the stream ends when your access is revoked.`,
+  description:
+    `${CHANNEL_EVENTS_DESCRIPTION} Reconnect with Last-Event-ID (or ?since=) to get exactly what you missed, in order. Access is checked when the stream opens (an invisible channel is 404); the stream ends when your access is revoked.` +
+    STREAM_TICKET_NOTE,
   security: bearerSecurity,
-  middleware: [requireUser(), requireWorkspace()] as const,
-  request: { headers: WorkspaceHeaderSchema, params: SlugParam, query: StreamQuery },
+  middleware: [requireUser({ streamTicket: true }), requireWorkspace()] as const,
+  request: { headers: WorkspaceHeaderSchema, params: SlugParam, query: StreamQuery.extend(TicketQuery.shape) },
   responses: {
     200: { description: "SSE stream", content: { "text/event-stream": { schema: z.string() } } },
     ...errorResponses(401, 403, 404, 429),

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
 import { requireUser, requireWorkspace } from "../../../platform/middleware/auth";
-import { bearerSecurity, errorResponses, WorkspaceHeaderSchema } from "../../../platform/openapi";
+import { bearerSecurity, errorResponses, STREAM_TICKET_NOTE, TicketQuery, WorkspaceHeaderSchema } from "../../../platform/openapi";
 import { resumeFrom } from "../../../platform/sse";
 import { GeoJobParam } from "../schemas";
 import { streamGeoJob } from "../service/jobs";
@@ -13,10 +13,11 @@ const route = createRoute({
   summary: "Stream geocoding job progress via Server-Sent Events (SSE).",
   description:
     "Unnamed events with id:; data is {job_id, status, progress 0-100, current_step, result: {message, total, " +
-    "processed, updated, …}, error_message}. Closes after COMPLETED or FAILED. Resume with Last-Event-ID.",
+    "processed, updated, …}, error_message}. Closes after COMPLETED or FAILED. Resume with Last-Event-ID." +
+    STREAM_TICKET_NOTE,
   security: bearerSecurity,
-  middleware: [requireUser(), requireWorkspace()] as const,
-  request: { headers: WorkspaceHeaderSchema, params: GeoJobParam },
+  middleware: [requireUser({ streamTicket: true }), requireWorkspace()] as const,
+  request: { headers: WorkspaceHeaderSchema, params: GeoJobParam, query: TicketQuery },
   responses: {
     200: { description: "SSE stream", content: { "text/event-stream": { schema: z.string() } } },
     ...errorResponses(401, 404),

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppRouteHandler, Router } from "../../../platform/hono";
 import { requireUser, requireWorkspace } from "../../../platform/middleware/auth";
-import { bearerSecurity, errorResponses, WorkspaceHeaderSchema } from "../../../platform/openapi";
+import { bearerSecurity, errorResponses, STREAM_TICKET_NOTE, TicketQuery, WorkspaceHeaderSchema } from "../../../platform/openapi";
 import { resumeFrom } from "../../../platform/sse";
 import { MigrationJobParam } from "../schemas";
 import { streamMigration } from "../service";
@@ -14,10 +14,11 @@ const route = createRoute({
   description:
     "Members of the job's workspace. Unnamed events with id:; data is {job_id, status (QUEUED/RUNNING/COMPLETED/" +
     "FAILED), progress 0-100, current_step, result: {message, …}, error_message}. The stream ends after COMPLETED " +
-    "(the workspace is ready) or FAILED (error_message says why). Resume with Last-Event-ID.",
+    "(the workspace is ready) or FAILED (error_message says why). Resume with Last-Event-ID." +
+    STREAM_TICKET_NOTE,
   security: bearerSecurity,
-  middleware: [requireUser(), requireWorkspace({ allowOutdatedSchema: true })] as const,
-  request: { headers: WorkspaceHeaderSchema, params: MigrationJobParam },
+  middleware: [requireUser({ streamTicket: true }), requireWorkspace({ allowOutdatedSchema: true })] as const,
+  request: { headers: WorkspaceHeaderSchema, params: MigrationJobParam, query: TicketQuery },
   responses: {
     200: { description: "SSE stream", content: { "text/event-stream": { schema: z.string() } } },
     ...errorResponses(401, 404, 503),
