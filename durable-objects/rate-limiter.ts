@@ -184,7 +184,9 @@ export class RateLimiter extends DurableObject<Bindings> {
     const seen = await this.ctx.storage.get<{ path: string; until: number }>(key);
     if (seen) return resuming && seen.path === path && now < seen.until ? "ok" : "used";
     if (now > connectBy) return "expired";
-    const stale = [...(await this.ctx.storage.list<{ until: number }>({ prefix: "ticket:" }))].filter(([, v]) => v.until <= now).map(([k]) => k);
+    const stale = [...(await this.ctx.storage.list<{ until: number }>({ prefix: "ticket:" }))]
+      .filter(([, v]) => v.until <= now)
+      .map(([k]) => k);
     if (stale.length) await this.ctx.storage.delete(stale);
     await this.ctx.storage.put(key, { path, until });
     return "ok";

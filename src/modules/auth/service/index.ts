@@ -5,5 +5,5 @@ export * from "./password-reset";
 export * from "./profile";
 export * from "./sessions";
 export * from "./signup";
-export * from "./tokens";
 export * from "./stream-tickets";
+export * from "./tokens";
