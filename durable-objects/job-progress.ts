@@ -36,6 +36,13 @@ export class JobProgress extends EventRoom {
     return r[0] ? (JSON.parse(r[0].data) as JobUpdate) : null;
   }
 
+  /** The id of the job's terminal event (COMPLETED/FAILED), or null while it runs. */
+  async finishedAt(): Promise<number | null> {
+    const r = this.ctx.storage.sql.exec<{ seq: number; data: string }>("SELECT seq, data FROM events ORDER BY seq DESC LIMIT 1").toArray();
+    const status = r[0] ? (JSON.parse(r[0].data) as JobUpdate).status : null;
+    return r[0] && (status === "COMPLETED" || status === "FAILED") ? r[0].seq : null;
+  }
+
   override async alarm(): Promise<void> {
     // Keep the terminal status (without result secrets) so a late client still learns the outcome.
     const last = await this.latest();

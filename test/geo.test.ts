@@ -730,6 +730,15 @@ describe("map mode and geocoding jobs", () => {
     const progress = seen.map((e) => e.data.progress);
     expect(progress).toEqual([...progress].sort((x, y) => x - y));
     expect(seen.at(-1)?.data.result).toMatchObject({ total: 229, processed: 229, updated: 229, precision: { zip: 229 } });
+    // A browser reconnecting to the finished job, with a stream ticket: 204 ends it; one that
+    // missed the end gets the terminal event, then the close.
+    const reopen = async (lastId: string) => {
+      const t = await call("POST", "/api/v1/auth/stream-tickets", { token: owner.token, workspace: ws, body: {} });
+      return raw(`/api/v1/recordsets/geocode/jobs/${jobId}/stream?ticket=${t.body.ticket}`, { headers: { "last-event-id": lastId } });
+    };
+    expect((await reopen(seen.at(-1)?.id as string)).status).toBe(204);
+    const missed = await readSse(await reopen(seen.at(-2)?.id as string));
+    expect(missed.map((e) => e.data.status)).toEqual(["COMPLETED"]);
 
     const [first, second] = await geoOf([ids[0] as string, ids[1] as string]);
     expect(first).toMatchObject({ lng: 1, precision: "rooftop" });

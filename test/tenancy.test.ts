@@ -209,6 +209,11 @@ describe("Stripe payment invites", () => {
     // Resuming after the 2nd event replays only what followed, ending at COMPLETED again.
     const resumed = await readSse(await raw(start.body.stream_url, { headers: { "last-event-id": String(ids[1]) } }));
     expect(resumed.map((e) => Number(e.id))).toEqual(ids.slice(2));
+    // EventSource reconnects by itself after the close: past the terminal event it gets 204
+    // (which stops it), not a stream held open with heartbeats.
+    const after = await raw(start.body.stream_url, { headers: { "last-event-id": String(ids.at(-1)) } });
+    expect(after.status).toBe(204);
+    expect(await after.text()).toBe("");
 
     // Tokens never reach the database.
     const job = await withControl(async (db) => (await db.select().from(jobs).where(eq(jobs.id, start.body.job_id)))[0]);

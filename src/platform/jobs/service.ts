@@ -89,9 +89,16 @@ const isTerminal = (data: unknown) => {
   return s === "COMPLETED" || s === "FAILED";
 };
 
-/** SSE stream of a job's progress; ends after COMPLETED or FAILED. */
-export function streamJob(ctx: ServiceContext, jobId: string, since: number, signal?: AbortSignal): Promise<Response> {
-  return relayRoomAsSse(stub(ctx, jobId), {
+/**
+ * SSE stream of a job's progress; ends after COMPLETED or FAILED. A reconnect after the
+ * terminal event (EventSource reconnects by itself when the server closes) gets 204, which
+ * tells EventSource to stop; one that missed it gets it replayed, then the close.
+ */
+export async function streamJob(ctx: ServiceContext, jobId: string, since: number, signal?: AbortSignal): Promise<Response> {
+  const room = stub(ctx, jobId);
+  const finished = await room.finishedAt();
+  if (finished !== null && since >= finished) return new Response(null, { status: 204 });
+  return relayRoomAsSse(room, {
     since,
     requestId: ctx.requestId,
     ...(signal ? { signal } : {}),

@@ -20,6 +20,7 @@ const route = createRoute({
   request: { headers: WorkspaceHeaderSchema, params: GeoJobParam, query: TicketQuery },
   responses: {
     200: { description: "SSE stream", content: { "text/event-stream": { schema: z.string() } } },
+    204: { description: "The job had already finished (Last-Event-ID at its last event): nothing more; EventSource stops" },
     ...errorResponses(401, 404),
   },
 });
