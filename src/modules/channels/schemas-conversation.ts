@@ -231,5 +231,15 @@ export const SummarizeResultSchema = z
 // ---- live ----------------------------------------------------------------------------------
 
 export const StreamQuery = z.object({
-  since: z.coerce.number().int().min(0).optional().openapi({ description: "Resume after this event id (Last-Event-ID takes precedence)" }),
+  since: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .openapi({
+      description:
+        "Resume after this stream event id (the SSE `id:` / frame `id`; Last-Event-ID takes precedence). Event ids count every " +
+        "event of the channel (messages, edits, reads, typing…), so they are not a message's `seq`: to catch up on messages " +
+        "by seq, list them with ?after=<seq>.",
+    }),
 });
