@@ -49,7 +49,16 @@ export default defineConfig({
       optimizer: {
         ssr: {
           enabled: true,
-          include: ["jose", "@neondatabase/api-client", "axios", "openai", "livekit-server-sdk", "zipcodes/lib/states.js"],
+          include: [
+            "jose",
+            "@neondatabase/api-client",
+            "axios",
+            "openai",
+            "livekit-server-sdk",
+            "zipcodes/lib/states.js",
+            "@zip.js/zip.js/lib/zip-core-reader.js",
+            "htmlparser2",
+          ],
         },
       },
     },

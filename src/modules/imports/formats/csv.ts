@@ -1,4 +1,5 @@
-import { concatBytes } from "./bytes";
+import { Buffer } from "node:buffer";
+import type { Parser } from "csv-parse";
 
 /** One parsed CSV record and the absolute byte offset just after it (where the next one starts). */
 export interface CsvRecord {
@@ -6,126 +7,86 @@ export interface CsvRecord {
   end: number;
 }
 
-const QUOTE = 0x22;
-const LF = 0x0a;
-const CR = 0x0d;
 /** A single record longer than this is a broken file (e.g. an unbalanced quote), not data. */
 export const MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
-const dec = new TextDecoder();
+/** Lets the parser's stream report an error (it does so on the next tick, not from write()). */
+const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+interface Parsed {
+  record: string[];
+  info: { bytes: number };
+}
 
 /**
- * Incremental CSV (RFC 4180) parser over bytes, so every record's end is an exact byte offset:
- * an import chunk resumes at the offset where the previous one stopped. Delimiters, quotes and
- * newlines are ASCII and UTF-8 continuation bytes never are, so scanning bytes is safe; each
- * field is decoded on its own. Blank lines are skipped. Quoted fields may hold newlines.
+ * Incremental CSV (RFC 4180) reader on csv-parse. It is fed the file's bytes as they are (a
+ * Buffer view, no decoding round trip), so every record's end is an exact byte offset even in a
+ * file that is not valid UTF-8: an import chunk resumes where the previous one stopped. LF, CRLF
+ * and lone CR end records; blank lines are skipped; quoted fields may hold newlines; a stray
+ * quote inside a field is kept as text.
  */
 export class CsvParser {
-  private carry: Uint8Array = new Uint8Array(0);
-  /** Absolute offset of carry[0]. */
-  private at: number;
+  private error: Error | undefined;
 
-  constructor(
-    start: number,
-    private readonly delimiter = 0x2c,
+  private constructor(
+    private readonly parser: Parser,
+    private readonly start: number,
   ) {
-    this.at = start;
+    parser.on("error", (e: Error) => {
+      this.error ??= e;
+    });
+  }
+
+  /** A parser whose offsets count from `start` (where the first byte it is fed sits in the file). */
+  static async open(start: number, delimiter = 0x2c): Promise<CsvParser> {
+    // Loaded by the verbs that read CSV, not at every isolate's start-up.
+    const { parse } = await import("csv-parse");
+    const parser = parse({
+      delimiter: String.fromCharCode(delimiter),
+      record_delimiter: ["\r\n", "\n", "\r"],
+      relax_quotes: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      max_record_size: MAX_RECORD_BYTES,
+      info: true,
+    });
+    return new CsvParser(parser, start);
   }
 
   /** Records completed by this chunk (the unfinished tail waits for the next chunk or end()). */
-  feed(chunk: Uint8Array): CsvRecord[] {
-    const buf = this.carry.length ? concatBytes([this.carry, chunk]) : chunk;
-    const out: CsvRecord[] = [];
-    let pos = 0;
-    for (;;) {
-      const r = this.parseRecord(buf, pos, false);
-      if (!r) break;
-      pos = r.next;
-      if (r.fields) out.push({ fields: r.fields, end: this.at + pos });
-    }
-    if (buf.length - pos > MAX_RECORD_BYTES) throw new CsvError(`A record longer than ${MAX_RECORD_BYTES} bytes (unbalanced quote?)`);
-    this.carry = buf.slice(pos);
-    this.at += pos;
+  async feed(chunk: Uint8Array): Promise<CsvRecord[]> {
+    this.parser.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    const out = this.drain();
+    await settle();
+    this.check();
     return out;
   }
 
   /** The last record when the file does not end with a newline. */
-  end(): CsvRecord[] {
-    if (this.carry.length === 0) return [];
-    const r = this.parseRecord(this.carry, 0, true);
-    const end = this.at + this.carry.length;
-    this.carry = new Uint8Array(0);
-    this.at = end;
-    return r?.fields ? [{ fields: r.fields, end }] : [];
+  async end(): Promise<CsvRecord[]> {
+    this.parser.end();
+    await settle();
+    const out = this.drain();
+    this.check();
+    return out;
   }
 
-  /** Parses one record at `pos`; null when the buffer ends inside it (and not at EOF). */
-  private parseRecord(buf: Uint8Array, pos: number, eof: boolean): { fields: string[] | null; next: number } | null {
-    const n = buf.length;
-    if (pos >= n) return null;
-    const fields: string[] = [];
-    let i = pos;
-    for (;;) {
-      // One field starting at i.
-      if (buf[i] === QUOTE) {
-        let j = i + 1;
-        let hasEscapes = false;
-        for (;;) {
-          const q = buf.indexOf(QUOTE, j);
-          if (q === -1) {
-            if (!eof) return null;
-            // Unterminated quote at EOF: take the rest as the field.
-            fields.push(dec.decode(buf.subarray(i + 1)).replaceAll('""', '"'));
-            return { fields, next: n };
-          }
-          if (q + 1 >= n && !eof) return null;
-          if (buf[q + 1] === QUOTE) {
-            hasEscapes = true;
-            j = q + 2;
-            continue;
-          }
-          let text = dec.decode(buf.subarray(i + 1, q));
-          if (hasEscapes) text = text.replaceAll('""', '"');
-          i = q + 1;
-          // Anything between the closing quote and the delimiter is kept (lenient).
-          let k = i;
-          while (k < n && buf[k] !== this.delimiter && buf[k] !== LF && buf[k] !== CR) k++;
-          if (k > i) text += dec.decode(buf.subarray(i, k));
-          fields.push(text);
-          i = k;
-          break;
-        }
-      } else {
-        let k = i;
-        while (k < n && buf[k] !== this.delimiter && buf[k] !== LF && buf[k] !== CR) k++;
-        fields.push(dec.decode(buf.subarray(i, k)));
-        i = k;
-      }
-      if (i >= n) {
-        if (!eof) return null;
-        return { fields: blank(fields) ? null : fields, next: n };
-      }
-      const b = buf[i];
-      if (b === this.delimiter) {
-        i++;
-        if (i >= n) {
-          if (!eof) return null;
-          fields.push("");
-          return { fields, next: n };
-        }
-        continue;
-      }
-      // End of line: LF, CRLF or a lone CR.
-      if (b === CR) {
-        if (i + 1 >= n && !eof) return null;
-        i += buf[i + 1] === LF ? 2 : 1;
-      } else i++;
-      return { fields: blank(fields) ? null : fields, next: i };
+  private drain(): CsvRecord[] {
+    const out: CsvRecord[] = [];
+    for (let r = this.parser.read() as Parsed | null; r !== null; r = this.parser.read() as Parsed | null) {
+      out.push({ fields: r.record, end: this.start + r.info.bytes });
     }
+    return out;
+  }
+
+  private check() {
+    const e = this.error as (Error & { code?: string }) | undefined;
+    if (!e) return;
+    if (e.code === "CSV_MAX_RECORD_SIZE") throw new CsvError(`A record longer than ${MAX_RECORD_BYTES} bytes (unbalanced quote?)`);
+    if (e.code === "CSV_QUOTE_NOT_CLOSED") throw new CsvError("A quoted field is never closed (unbalanced quote at the end of the file)");
+    throw new CsvError(`The CSV file does not parse: ${e.message}`);
   }
 }
-
-const blank = (f: string[]) => f.length === 1 && f[0] === "";
 
 export class CsvError extends Error {}
 

@@ -52,8 +52,9 @@ export async function csvHeader(bucket: R2Bucket, key: string): Promise<{ header
   const firstLine = dec.decode(head.subarray(bom, Math.min(head.length, 8192))).split(/\r?\n/)[0] ?? "";
   if (firstLine.includes("\u0000")) throw new BadFileError("The file is not a text CSV file (it holds binary data)");
   const delimiter = detectDelimiter(firstLine);
-  const p = new CsvParser(bom, delimiter);
-  const [first] = [...p.feed(head.subarray(bom)), ...(head.length < 64 * 1024 ? p.end() : [])];
+  const p = await CsvParser.open(bom, delimiter);
+  let [first] = await p.feed(head.subarray(bom));
+  if (!first && head.length < 64 * 1024) [first] = await p.end();
   if (!first) throw new BadFileError("The CSV file has no header row");
   return { headers: uniqueHeaders(first.fields), delimiter, dataOffset: first.end };
 }
@@ -62,10 +63,10 @@ export async function csvHeader(bucket: R2Bucket, key: string): Promise<{ header
 export async function* csvRecords(bucket: R2Bucket, key: string, offset: number, delimiter: number) {
   const body = await readFrom(bucket, key, offset);
   if (!body) throw new BadFileError("The uploaded file is gone");
-  const p = new CsvParser(offset, delimiter);
+  const p = await CsvParser.open(offset, delimiter);
   try {
-    for await (const chunk of chunksOf(body)) yield* p.feed(chunk);
-    yield* p.end();
+    for await (const chunk of chunksOf(body)) yield* await p.feed(chunk);
+    yield* await p.end();
   } catch (e) {
     if (e instanceof CsvError) throw new BadFileError(e.message);
     throw e;
