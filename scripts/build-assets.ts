@@ -1,8 +1,9 @@
 // Builds the Worker's static assets (`.assets/`, served through the ASSETS binding, never part
 // of the script): the offline gazetteer's US ZIP centroids as one TSV, from the `zipcodes`
-// package (BSD). Run by wrangler's [build] step, `npm run dev` and the test config; skips work
+// package (BSD), and the API reference UI of /docs from the pinned `swagger-ui-dist` package
+// (Apache-2.0). Run by wrangler's [build] step, `npm run dev` and the test config; skips work
 // when the output is newer than its source.
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,8 +21,22 @@ const mtime = (path: string) => {
   }
 };
 
+/** The files /docs serves from `.assets/docs/`, by the name the page asks for. */
+export const DOCS_FILES = {
+  "swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
+  "swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
+  "init.js": join(ROOT, "scripts", "assets", "docs-init.js"),
+} as const;
+
 export function buildAssets(): void {
   const require = createRequire(import.meta.url);
+  for (const [name, from] of Object.entries(DOCS_FILES)) {
+    const source = require.resolve(from);
+    const target = join(ASSETS_DIR, "docs", name);
+    if (mtime(target) > mtime(source)) continue;
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(source, target);
+  }
   const source = require.resolve("zipcodes/lib/codes.js");
   if (mtime(GAZETTEER_ASSET) > mtime(source)) return;
   const { codes } = require(source) as {

@@ -23,7 +23,7 @@ import { teamsRouter } from "./modules/teams";
 import { trackingRouter } from "./modules/tracking";
 import { workspaceHealthRouter } from "./modules/workspace-health";
 import { workspacesRouter } from "./modules/workspaces";
-import { docsHtml } from "./platform/docs";
+import { DOCS_ASSETS, DOCS_CSP, docsHtml } from "./platform/docs";
 import { createRouter } from "./platform/hono";
 import { bodyLimits } from "./platform/middleware/body-limit";
 import { handleError, notFoundOrMethodNotAllowed } from "./platform/middleware/errors";
@@ -47,6 +47,7 @@ export function createApp() {
   app.use("*", bodyLimits());
   // Idempotency-Key is applied after authentication, per caller (requireUser).
   app.use("/docs", limitByIp("read"));
+  app.use("/docs/*", limitByIp("read"));
   app.use("/openapi.json", limitByIp("read"));
 
   app.route("/", systemRouter);
@@ -101,7 +102,20 @@ export function createApp() {
     });
     return c.json({ ...document, servers: [{ url: new URL(c.req.url).origin }] });
   });
-  app.get("/docs", (c) => c.html(docsHtml("/openapi.json")));
+  app.get("/docs", (c) => {
+    c.header("content-security-policy", DOCS_CSP);
+    return c.html(docsHtml());
+  });
+  // The reference UI's files, from the Worker's assets (never a CDN: /docs works offline).
+  app.get("/docs/:file", async (c) => {
+    const file = c.req.param("file");
+    if (!DOCS_ASSETS.has(file)) return c.notFound();
+    const asset = await c.env.ASSETS.fetch(new URL(`/docs/${file}`, c.req.url), { headers: c.req.raw.headers });
+    const res = new Response(asset.body, asset);
+    res.headers.set("cache-control", "public, max-age=3600");
+    res.headers.set("x-content-type-options", "nosniff");
+    return res;
+  });
 
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.onError(handleError);

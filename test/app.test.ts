@@ -57,11 +57,39 @@ describe("app", () => {
     expect(body.servers).toEqual([{ url: "http://atrium.test" }]);
   });
 
-  it("serves the interactive API reference", async () => {
+  it("serves the interactive API reference from its own assets, no third-party host (offline)", async () => {
     const r = await raw("/docs");
     expect(r.status).toBe(200);
     expect(r.headers.get("content-type")).toMatch(/text\/html/);
-    expect(await r.text()).toContain("/openapi.json");
+    const csp = r.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toMatch(/https?:/);
+    const html = await r.text();
+    expect(html).not.toMatch(/https?:\/\//);
+    const files = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(files.sort()).toEqual(["/docs/init.js", "/docs/swagger-ui-bundle.js", "/docs/swagger-ui.css"]);
+    for (const f of files) {
+      const a = await raw(f);
+      expect(a.status, f).toBe(200);
+      expect(a.headers.get("content-type")).toMatch(f.endsWith(".css") ? /text\/css/ : /javascript/);
+      expect(a.headers.get("cache-control")).toBe("public, max-age=3600");
+      const text = await a.text();
+      if (f.endsWith("init.js")) {
+        expect(text).toContain('url: "/openapi.json"');
+        expect(text).toContain("validatorUrl: null");
+      } else expect(text.length).toBeGreaterThan(100_000);
+    }
+    // A conditional request gets a 304 (the assets' ETag).
+    const first = await raw("/docs/init.js");
+    const etag = first.headers.get("etag");
+    expect(etag).toBeTruthy();
+    expect((await raw("/docs/init.js", { headers: { "if-none-match": etag as string } })).status).toBe(304);
+    // Only those files: no path into the rest of the assets (the gazetteer is not public).
+    for (const p of ["/docs/..%2Fgeo%2Fus-zips.tsv", "/docs/package.json", "/geo/us-zips.tsv", "/docs/swagger-ui-bundle.js.map"]) {
+      const nf = await raw(p);
+      expect(nf.status, p).toBe(404);
+    }
   });
 
   it("answers unknown paths with a JSON 404 and wrong methods with 405 + Allow", async () => {

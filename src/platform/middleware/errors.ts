@@ -49,7 +49,8 @@ export function notFoundOrMethodNotAllowed(routes: () => { method: string; path:
       }));
     const request_id = c.get("requestId") ?? "";
     const allowed = [...new Set(matchers.filter((m) => m.re.test(c.req.path)).map((m) => m.method))];
-    if (allowed.length > 0) {
+    // A route of this method that answered "not found" itself (c.notFound()) is a 404, not a 405.
+    if (allowed.length > 0 && !allowed.includes(c.req.method)) {
       c.header("Allow", allowed.join(", "));
       return c.json({ detail: `Method ${c.req.method} not allowed`, code: "method_not_allowed", request_id }, 405);
     }
