@@ -29,6 +29,7 @@ import { bodyLimits } from "./platform/middleware/body-limit";
 import { handleError, notFoundOrMethodNotAllowed } from "./platform/middleware/errors";
 import { limitByIp } from "./platform/middleware/rate-limit";
 import { requestContext } from "./platform/middleware/request";
+import { finishDocument } from "./platform/openapi";
 
 export function createApp() {
   const app = createRouter();
@@ -92,14 +93,23 @@ export function createApp() {
   // not change); only `servers` follows the caller's origin.
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.get("/openapi.json", (c) => {
-    document ??= app.getOpenAPI31Document({
-      openapi: "3.1.0",
-      info: {
-        title: "Atrium API",
-        version: "0.1.0",
-        description: "People and AI employees working together. Platform API at /api/v1; errors are {detail, code, request_id}.",
-      },
-    });
+    document ??= finishDocument(
+      app.getOpenAPI31Document({
+        openapi: "3.1.0",
+        info: {
+          title: "Atrium API",
+          version: "0.1.0",
+          license: { name: "Proprietary" },
+          description: [
+            "People and AI employees working together. Platform API at /api/v1; errors are {detail, code, request_id}.",
+            "Where a literal path segment and a parameter could both match (`/recordsets/trash` and",
+            "`/recordsets/{recordset_slug}`, `/meetings/room/{room_id}` and `/meetings/{meeting_id}/…`,",
+            "`/tracking/tasks/{task_id}` and `/tracking/{record_id}/…`), the literal segment wins: those",
+            "words are reserved and never an id or a slug.",
+          ].join(" "),
+        },
+      }),
+    );
     return c.json({ ...document, servers: [{ url: new URL(c.req.url).origin }] });
   });
   app.get("/docs", (c) => {

@@ -48,6 +48,22 @@ describe("app", () => {
       }
     }
     for (const e of AUTH_ENDPOINTS) expect(served, e).toContain(e);
+    // The contract generated clients rely on (redocly's recommended rules): a unique operationId
+    // on every operation, and security on every one (`[]` where it is public).
+    type Op = { operationId?: string; security?: Record<string, string[]>[] };
+    const ops = Object.entries(r.body.paths as Record<string, Record<string, Op>>).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => ({ path, method, op })),
+    );
+    const ids = ops.map((o) => o.op.operationId);
+    for (const { path, method, op } of ops) {
+      expect(op.operationId, `${method} ${path}`).toMatch(/^[a-z]+[A-Z][A-Za-z0-9]*$/);
+      expect(Array.isArray(op.security), `${method} ${path} security`).toBe(true);
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    const op = (method: string, path: string) => ops.find((o) => o.method === method && o.path === path)?.op;
+    expect(op("get", "/api/v1/channels/{channel_slug}/messages")?.operationId).toBe("getChannelsByChannelSlugMessages");
+    for (const pub of [op("post", "/api/v1/auth/login"), op("post", "/api/v1/auth/signup"), op("get", "/health")]) expect(pub?.security).toEqual([]);
+    expect(op("get", "/api/v1/members/me")?.security).toEqual([{ bearerAuth: [] }, { apiKeyHeader: [] }]);
     expect(r.body.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
     expect(r.body.components.schemas.Error).toBeTruthy();
     // Built once per isolate; the second answer is the same document for the caller's origin.

@@ -73,3 +73,42 @@ export const TicketQuery = z.object({
 });
 export const STREAM_TICKET_NOTE =
   " Browsers authenticate with `?ticket=` (POST /api/v1/auth/stream-tickets) instead of Authorization and X-Workspace-Id.";
+
+type Operation = { operationId?: string; security?: unknown[] };
+const HTTP_METHODS = new Set(["get", "put", "post", "delete", "patch", "head", "options", "trace"]);
+const pascal = (s: string) =>
+  s
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]?.toUpperCase() + w.slice(1))
+    .join("");
+
+/**
+ * The operationId a generated client names a method after, from the method and the path:
+ * `GET /api/v1/channels/{channel_slug}/messages` → `getChannelsByChannelSlugMessages`.
+ * (method, path) is unique, and so is this.
+ */
+export function operationIdOf(method: string, path: string): string {
+  const parts = path
+    .replace(/^\/api\/v1\//, "/")
+    .split("/")
+    .filter(Boolean)
+    .map((seg) => (seg.startsWith("{") ? `By${pascal(seg.slice(1, -1))}` : pascal(seg)));
+  return method.toLowerCase() + parts.join("");
+}
+
+/**
+ * Completes the generated document in one place: every operation gets an operationId, and an
+ * operation that declares no security is public and says so (`security: []`).
+ */
+export function finishDocument<D extends { paths?: object }>(doc: D): D {
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries((item ?? {}) as Record<string, unknown>)) {
+      if (!HTTP_METHODS.has(method) || !op || typeof op !== "object") continue;
+      const o = op as Operation;
+      o.operationId ??= operationIdOf(method, path);
+      o.security ??= [];
+    }
+  }
+  return doc;
+}

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
 import { uuidv7 } from "../../../platform/ids";
+import { freeSlug, slugify } from "../../../platform/slugs";
 import { recordActivity } from "../../activity/service";
 import { currentMember } from "../../members/service";
 import { members } from "../../members/tables";
@@ -47,35 +48,14 @@ export async function getAgent(ctx: ServiceContext, idOrSlug: string) {
   return { ...toAgent(a), stats: await agentStats(ctx, a, { period: "7d" }) };
 }
 
-function slugify(name: string): string {
-  const s = name
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 48);
-  return s.length >= 2 ? s : `agent-${s}`.replace(/-+$/, "");
-}
-
 /** A free slug: the given one (409 when taken or reserved) or one made from the name. */
 async function chooseSlug(ctx: ServiceContext, input: AgentCreate): Promise<string> {
   if (input.slug) {
     if (BUILTIN_SLUGS.has(input.slug)) throw new ServiceError("conflict", `The slug "${input.slug}" is reserved for a built-in employee`);
     return input.slug;
   }
-  const base = slugify(input.name);
-  const taken = new Set(
-    (
-      await ctx.db
-        .select({ slug: agents.slug })
-        .from(agents)
-        .where(or(eq(agents.slug, base), ilike(agents.slug, `${escapeLike(base)}-%`)))
-    ).map((r) => r.slug),
-  );
-  for (let i = 1; ; i++) {
-    const s = i === 1 ? base : `${base}-${i}`;
-    if (!taken.has(s) && !BUILTIN_SLUGS.has(s)) return s;
-  }
+  const s = slugify(input.name, "agent", 48);
+  return freeSlug(ctx.db, agents, agents.slug, s.length >= 2 ? s : `agent-${s}`, BUILTIN_SLUGS);
 }
 
 const isUniqueViolation = (e: unknown): boolean => {
