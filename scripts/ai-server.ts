@@ -84,8 +84,77 @@ function textOf(content: unknown): string {
 
 /** The reply is a pure function of the conversation, so tests can assert on it. */
 export function devReply(body: ChatBody): string {
-  const last = [...(body.messages ?? [])].reverse().find((m) => m.role === "user");
+  const msgs = body.messages ?? [];
+  const lastMsg = msgs.at(-1);
+  // After tools ran: say what came back (the development model does not reason about it).
+  if (lastMsg?.role === "tool") {
+    const results = msgs.slice(msgs.findLastIndex((m) => m.role !== "tool") + 1);
+    const summary = results.map((m) => textOf(m.content).slice(0, 200)).join("; ");
+    return `${LABEL} Done. The tool${results.length === 1 ? "" : "s"} returned: ${summary}`;
+  }
+  const last = [...msgs].reverse().find((m) => m.role === "user");
   return `${LABEL} You said: ${textOf(last?.content ?? "")}`;
+}
+
+const toolNames = (body: ChatBody): Set<string> =>
+  new Set(
+    (body.tools ?? []).flatMap((t) => {
+      const name = (t as { function?: { name?: unknown } }).function?.name;
+      return typeof name === "string" ? [name] : [];
+    }),
+  );
+
+/** Quoted text ("…", “…” or '…') in `text`, if any. */
+const quoted = (text: string) => /["“]([^"”]+)["”]|'([^']+)'/.exec(text)?.slice(1).find(Boolean);
+
+/**
+ * The tool call the development model makes for the last user message when tools are offered, or
+ * null: deterministic, by intent words, with arguments taken from the text. Asking to create a task
+ * ("create a task to call Bob"), to post in a channel ("post 'hi' in #general"), to list tasks, or
+ * to search ("search records in leads for acme", "find members named Ada", "search for X") calls
+ * the matching tool. After a tool result it answers in text (devReply).
+ */
+export function devToolCall(body: ChatBody): { name: string; arguments: Record<string, unknown> } | null {
+  const offered = toolNames(body);
+  const lastMsg = body.messages?.at(-1);
+  if (offered.size === 0 || lastMsg?.role !== "user") return null;
+  const text = textOf(lastMsg.content).trim();
+  const lower = text.toLowerCase();
+  const pick = (...names: string[]) => names.find((n) => offered.has(n));
+
+  if (/\b(create|add|make|open)\b.*\btask\b|\bremind me to\b/.test(lower) && offered.has("create_task")) {
+    const after = /\btask\b\s*(?:to|:|called|named|for|about)?\s*(.+)$/i.exec(text)?.[1] ?? /remind me to\s+(.+)$/i.exec(text)?.[1];
+    const title =
+      (quoted(text) ?? after ?? text)
+        .replace(/[.!?]+$/, "")
+        .trim()
+        .slice(0, 200) || "New task";
+    return { name: "create_task", arguments: { title } };
+  }
+  if (/\b(post|send|say|write|announce)\b/.test(lower) && offered.has("post_message")) {
+    const channel = /#([a-z0-9][a-z0-9-]*)/i.exec(text)?.[1] ?? /\bin (?:the )?([a-z0-9-]+) channel\b/i.exec(text)?.[1];
+    if (channel) {
+      const content =
+        quoted(text) ??
+        /\b(?:saying|that says|:)\s*(.+)$/i.exec(text)?.[1] ??
+        text.replace(/^.*?\b(post|send|say|write|announce)\b\s*/i, "").replace(/\s*\bin\s+(?:the\s+)?#?\S+(?:\s+channel)?\s*$/i, "");
+      return { name: "post_message", arguments: { channel: channel.toLowerCase(), content: content.trim() || text } };
+    }
+  }
+  if (/\b(list|show)\b.*\btasks\b|\bmy tasks\b|\bwhat tasks\b/.test(lower) && offered.has("list_tasks")) {
+    return { name: "list_tasks", arguments: /\bmy tasks\b/.test(lower) ? { assignee: "me" } : {} };
+  }
+  if (/\b(search|find|look up|look for|who is)\b/.test(lower)) {
+    const query = (quoted(text) ?? /\b(?:for|named|called|about|is)\s+(.+)$/i.exec(text)?.[1] ?? text).replace(/[.!?]+$/, "").trim();
+    const recordset = /\b(?:records?|rows?) in ([a-z0-9-]+)\b/i.exec(text)?.[1];
+    if (recordset && offered.has("search_records")) return { name: "search_records", arguments: { recordset, search: query } };
+    const member = /\b(members?|people|person|colleague|who is)\b/.test(lower) && pick("search_members");
+    if (member) return { name: member, arguments: { query } };
+    const any = pick("search_workspace", "search_records", "search_members");
+    if (any === "search_workspace") return { name: any, arguments: { query } };
+    if (any === "search_members") return { name: any, arguments: { query } };
+  }
+  return null;
 }
 
 /** A deterministic value of a JSON Schema: every property present, of its type. */
@@ -229,7 +298,9 @@ export function startAiServer(port: number): Promise<{ port: number; server: Ser
     const reply = scripted(JSON.stringify(body.messages ?? []));
     if (await preamble(res, reply)) return;
     const schema = body.response_format?.type === "json_schema" ? body.response_format.json_schema?.schema : undefined;
-    const toolCalls = (reply?.tool_calls ?? []).map((t, i) => ({
+    // Unscripted, the development model acts on clear requests when tools are offered.
+    const chosen = reply ? null : devToolCall(body);
+    const toolCalls = (reply?.tool_calls ?? (chosen ? [chosen] : [])).map((t, i) => ({
       id: `call_dev_${Date.now().toString(36)}_${i}`,
       name: t.name,
       arguments: JSON.stringify(t.arguments ?? {}),
@@ -238,7 +309,8 @@ export function startAiServer(port: number): Promise<{ port: number; server: Ser
     if (content === null && toolCalls.length === 0) content = schema ? JSON.stringify(sampleOf(schema)) : devReply(body);
     const id = `chatcmpl-dev-${Date.now().toString(36)}`;
     const created = Math.floor(Date.now() / 1000);
-    const model = body.model ?? DEV_MODEL;
+    // As providers do, the reply names the model that answered: always this development model.
+    const model = DEV_MODEL;
     const promptTokens = tokens(JSON.stringify(body.messages ?? []));
     const completionTokens = tokens((content ?? "") + toolCalls.map((t) => t.name + t.arguments).join(""));
     const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };

@@ -5,7 +5,7 @@ import { members } from "../src/modules/members/tables";
 import { tasks } from "../src/modules/tasks/tables";
 import type { Db } from "../src/platform/db";
 import { sweepStaleAgentRuns } from "../src/scheduled";
-import { call, databaseUrl, env, type Joined, join, type SignedUp, signup, withDb } from "./harness";
+import { call, databaseUrl, env, type Joined, join, raw, type SignedUp, signup, withDb } from "./harness";
 import { describeSecurity } from "./security";
 
 const tenant = <T>(workspaceId: string, f: (db: Db) => Promise<T>) => withDb(databaseUrl(`ws_${workspaceId.replace(/-/g, "")}`), f);
@@ -109,6 +109,29 @@ describe("the built-in roster", () => {
     expect(byId.body.slug).toBe("atlas");
     expect((await as(owner, "GET", "/api/v1/agents/nobody")).status).toBe(404);
     expect((await as(owner, "GET", "/api/v1/agents/01900000-0000-7000-8000-000000000000")).status).toBe(404);
+  });
+
+  it("every built-in employee's avatar URL resolves (public, an SVG); old .png names redirect; others 404", async () => {
+    const list = await as(owner, "GET", "/api/v1/agents?limit=100");
+    const builtins = list.body.items.filter((a: { is_builtin?: boolean; avatar?: string }) => a.avatar?.startsWith("/avatars/agents/"));
+    expect(builtins.length).toBeGreaterThanOrEqual(8);
+    for (const a of builtins) {
+      const r = await raw(a.avatar);
+      expect(r.status, a.avatar).toBe(200);
+      expect(r.headers.get("content-type")).toBe("image/svg+xml; charset=utf-8");
+      expect(r.headers.get("content-security-policy")).toContain("default-src 'none'");
+      const svg = await r.text();
+      expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      expect(svg).not.toMatch(/<script|on[a-z]+=/i);
+    }
+    const old = await raw("/avatars/agents/atlas.png", { redirect: "manual" });
+    expect(old.status).toBe(301);
+    expect(old.headers.get("location")).toBe("/avatars/agents/atlas.svg");
+    for (const p of ["/avatars/agents/nobody.svg", "/avatars/agents/atlas.gif", "/avatars/agents/..%2Fatlas.svg"]) {
+      const r = await raw(p);
+      expect(r.status, p).toBe(404);
+      expect(((await r.json()) as { code: string }).code).toBe("not_found");
+    }
   });
 
   it("lists the tool registry", async () => {

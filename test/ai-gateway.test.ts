@@ -94,7 +94,7 @@ describe("chat through the gateway", () => {
     expect(res.headers.get("content-encoding")).toBe("identity");
     const events = await readSse(res.response);
     const last = events.at(-1)!.data;
-    expect(last).toMatchObject({ content: "", done: true, incomplete: false, model: "gpt-4o-mini", finish_reason: "stop" });
+    expect(last).toMatchObject({ content: "", done: true, incomplete: false, model: DEV_MODEL, finish_reason: "stop" });
     const text = events
       .slice(0, -1)
       .map((e) => e.data.content)

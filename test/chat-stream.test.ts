@@ -314,6 +314,53 @@ describe("conversations with an AI employee", () => {
     expect(tasks.body.items).toEqual([expect.objectContaining({ id: result.result.id, title })]);
   });
 
+  it("names the employee by slug; unscripted, the development model acts: it creates the task asked for, then says so", async () => {
+    const m = marker();
+    const { events, final, text, requestId } = await send(m1, {
+      message: `Please create a task to "Call Bob about ${m}"`,
+      agent_id: "atlas",
+    });
+    const call = events.find((e) => e.data.tool_call)?.data.tool_call;
+    expect(call).toMatchObject({ name: "create_task" });
+    expect(JSON.parse(call.arguments)).toEqual({ title: `Call Bob about ${m}` });
+    const result = events.find((e) => e.data.tool_result)?.data.tool_result;
+    expect(result).toMatchObject({ name: "create_task", is_error: false });
+    expect(text).toContain(`[${DEV_MODEL} development model] Done.`);
+    expect(text).toContain(`Call Bob about ${m}`);
+    // The reply names the model that answered; the final event carries the credits charged for
+    // both model calls of the turn (tool call, then the answer).
+    expect(final.model).toBe(DEV_MODEL);
+    const usage = await tenant(ws, (db) =>
+      db
+        .select()
+        .from(aiUsage)
+        .where(eq(aiUsage.requestId, requestId as string)),
+    );
+    expect(usage).toHaveLength(2);
+    expect(final.credits).toBeGreaterThan(0);
+    expect(final.credits).toBe(usage.reduce((n, u) => n + u.credits, 0));
+    const c = await conversation(m1, final.conversation_id);
+    const atlas = (await as(m1, "GET", "/api/v1/agents/atlas")).body;
+    expect(c.agent_id).toBe(atlas.id);
+    const tasks = await as(m1, "GET", `/api/v1/tasks?search=${m}`);
+    expect(tasks.body.items).toEqual([expect.objectContaining({ title: `Call Bob about ${m}` })]);
+  });
+
+  it("the development model posts in a channel when asked, with the text it was given", async () => {
+    const m = marker();
+    const ch = await as(owner, "POST", "/api/v1/channels", { name: `dev model ${m.slice(3, 11)}` });
+    expect(ch.status).toBe(201);
+    await send(owner, { message: `Post 'standup moved to 10:30 ${m}' in #${ch.body.slug}`, agent_id: "atlas" });
+    const msgs = await as(owner, "GET", `/api/v1/channels/${ch.body.slug}/messages`);
+    expect(msgs.body.messages.map((x: { content: string }) => x.content)).toContain(`standup moved to 10:30 ${m}`);
+  });
+
+  it("an unknown employee slug is a 422 at agent_id", async () => {
+    const r = await as(m1, "POST", "/api/v1/chat", { message: "hi", agent_id: "no-such-employee" });
+    expect(r.status).toBe(422);
+    expect(r.body.detail[0].loc).toEqual(["body", "agent_id"]);
+  });
+
   it("an unknown employee is a 422 before anything is written", async () => {
     const before = await counts();
     const r = await as(m1, "POST", "/api/v1/chat", { message: "hi", agent_id: "0190f0f0-0000-7000-8000-000000000000" });

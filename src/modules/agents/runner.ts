@@ -17,6 +17,8 @@ export type EmployeeTurnEvent =
   | {
       type: "done";
       usage: { promptTokens: number; completionTokens: number };
+      /** Credits charged for the turn's model calls. */
+      credits: number;
       model: string | null;
       steps: AgentRunStep[];
       incomplete: boolean;
@@ -185,6 +187,7 @@ export async function* toolLoop(
   const messages: ChatMessage[] = [await systemMessage(ctx, agent), ...conversation.filter((m) => m.role !== "system" || m.content)];
   const steps: AgentRunStep[] = [];
   const usage = { promptTokens: 0, completionTokens: 0 };
+  let credits = 0;
   let model: string | null = null;
   let output = "";
   let status: AgentRunStatus = "completed";
@@ -238,6 +241,7 @@ export async function* toolLoop(
           o.signal?.removeEventListener("abort", onAbort);
         }
         model = result.model;
+        credits += result.credits;
         usage.promptTokens += result.usage.promptTokens;
         usage.completionTokens += result.usage.completionTokens;
         const calls = cut ? [] : result.toolCalls;
@@ -305,7 +309,7 @@ export async function* toolLoop(
     }
     ended = true;
     const final = await finish(ctx, o.runId, { status, output: output || null, error, hitStepLimit, model, usage, started });
-    yield { type: "done", usage, model, steps, incomplete: incomplete || final !== "completed", runId: o.runId, status: final };
+    yield { type: "done", usage, credits, model, steps, incomplete: incomplete || final !== "completed", runId: o.runId, status: final };
   } finally {
     if (!ended) {
       // The consumer stopped iterating (e.g. the chat client went away): the run ends as stopped.

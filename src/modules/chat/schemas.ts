@@ -4,6 +4,9 @@ import { isoDate } from "../../platform/openapi";
 // ---- parameters -------------------------------------------------------------------------------
 
 const pathParam = (name: string) => z.string().openapi({ param: { name, in: "path" } });
+/** An AI employee by id or by slug, as /agents/{agent_id} takes it. */
+const agentRef = z.union([z.uuid(), z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/i, "An employee id or slug")]);
+
 export const ConversationIdParam = z.object({ conversation_id: pathParam("conversation_id") });
 export const FolderIdParam = z.object({ folder_id: pathParam("folder_id") });
 export const FileIdParam = z.object({ file_id: pathParam("file_id") });
@@ -144,7 +147,7 @@ export const ChatConversationCreate = z
     prompt_context: promptContext.optional().openapi({ description: "Resolves the system prompt server-side (e.g. 'chat')" }),
     system_prompt: systemPrompt.optional().openapi({ description: "Deprecated: used when no prompt_context is given" }),
     folder_id: z.uuid().nullable().optional(),
-    agent_id: z.uuid().nullable().optional().openapi({ description: "Talk to this AI employee (tools and its instructions)" }),
+    agent_id: agentRef.nullable().optional().openapi({ description: "Talk to this AI employee (its id or slug, e.g. atlas)" }),
     is_pinned: z.boolean().optional(),
   })
   .openapi("ChatConversationCreate");
@@ -199,7 +202,7 @@ export const ChatSendRequest = z
     file_ids: z.array(z.uuid()).max(10).optional().openapi({ description: "Files uploaded to this conversation to attach" }),
     prompt_context: promptContext.optional().openapi({ description: "New conversations: system prompt context" }),
     system_prompt: systemPrompt.optional().openapi({ description: "New conversations: explicit system prompt (deprecated)" }),
-    agent_id: z.uuid().optional().openapi({ description: "New conversations: talk to this AI employee" }),
+    agent_id: agentRef.optional().openapi({ description: "New conversations: talk to this AI employee (its id or slug, e.g. atlas)" }),
     folder_id: z.uuid().optional().openapi({ description: "New conversations: put it in this folder" }),
     use_tools: z.boolean().default(true).openapi({ description: "Let the model search the workspace (search_workspace tool)" }),
     temperature: z.number().min(0).max(2).optional(),

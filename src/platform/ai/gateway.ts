@@ -57,7 +57,10 @@ export interface ChatRequest {
 export interface ChatResult {
   text: string;
   toolCalls: ToolCall[];
+  /** The model that answered, as the provider reports it. */
   model: string;
+  /** The registry model asked for, priced and charged. */
+  billedModel: string;
   usage: { promptTokens: number; completionTokens: number };
   finishReason: string;
   latencyMs: number;
@@ -194,6 +197,8 @@ function body(model: ModelInfo, req: ChatRequest): ChatCompletionCreateParamsNon
 // ---- chat -----------------------------------------------------------------------------------
 
 interface RawCompletion {
+  /** The model the provider says answered (it may differ from the one asked for). */
+  model: string | undefined;
   text: string;
   toolCalls: ToolCall[];
   finishReason: string;
@@ -217,6 +222,7 @@ async function callOnce(
       if (c.type === "function") toolCalls.push({ id: c.id, name: c.function.name, arguments: c.function.arguments });
     }
     return {
+      model: res.model || undefined,
       text,
       toolCalls,
       finishReason: choice?.finish_reason ?? "stop",
@@ -286,7 +292,8 @@ export async function runChat(ctx: ServiceContext, p: Prepared, req: ChatRequest
   return {
     text: raw.text,
     toolCalls: raw.toolCalls,
-    model: p.model.id,
+    model: raw.model ?? p.model.id,
+    billedModel: p.model.id,
     usage: { promptTokens: raw.promptTokens, completionTokens: raw.completionTokens },
     finishReason: raw.finishReason,
     latencyMs,
@@ -371,6 +378,7 @@ export async function* streamPrepared(
   let text = "";
   const calls = new Map<number, { id: string; name: string; args: string }>();
   let finishReason: string | null = null;
+  let answeredBy: string | undefined;
   let reported: { prompt_tokens: number; completion_tokens: number } | null = null;
   let recorded = false;
   let final: { status: "ok" | "incomplete"; promptTokens: number; completionTokens: number; latencyMs: number } | undefined;
@@ -379,6 +387,7 @@ export async function* streamPrepared(
     try {
       for await (const chunk of stream) {
         if (chunk.usage) reported = chunk.usage;
+        answeredBy ||= chunk.model || undefined;
         const choice = chunk.choices[0];
         if (!choice) continue;
         const delta = choice.delta;
@@ -421,7 +430,8 @@ export async function* streamPrepared(
       result: {
         text,
         toolCalls,
-        model: p.model.id,
+        model: answeredBy ?? p.model.id,
+        billedModel: p.model.id,
         usage: { promptTokens, completionTokens },
         finishReason: finishReason ?? "incomplete",
         latencyMs: final.latencyMs,

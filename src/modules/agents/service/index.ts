@@ -1,2 +1,3 @@
+export { builtinAvatar } from "./avatars";
 export { createAgent, deleteAgent, getAgent, listAgents, listAgentTools, updateAgent } from "./employees";
 export { failStaleAgentRuns, getAgentStats, listAgentRuns, rateAgentRun, runAgent, stopAgent } from "./runs";

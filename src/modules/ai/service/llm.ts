@@ -84,7 +84,7 @@ export const usageOf = (r: { usage: { promptTokens: number; completionTokens: nu
 });
 
 const costOf = (r: ChatResult) => {
-  const m = getModel(r.model);
+  const m = getModel(r.billedModel);
   return m ? Math.round(tokenCost(m, r.usage.promptTokens, r.usage.completionTokens) * 1e8) / 1e8 : 0;
 };
 

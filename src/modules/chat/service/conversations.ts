@@ -63,18 +63,19 @@ export async function prepareConversation(
 ) {
   if (input.folder_id) await assertOwnFolder(ctx, input.folder_id, ["body", "folder_id"]);
   if (input.model) await assertModel(ctx, input.model, ["body", "model"]);
-  if (input.agent_id) await assertAgent(ctx, input.agent_id, ["body", "agent_id"]);
+  // An employee named by slug is stored by its id.
+  const agentId = input.agent_id ? (await assertAgent(ctx, input.agent_id, ["body", "agent_id"])).id : null;
   // 1. prompt_context resolved server-side, 2. an explicit system_prompt (deprecated), 3. none.
   const systemPrompt = input.prompt_context
     ? await resolveSystemPrompt(ctx, input.prompt_context, ["body", "prompt_context"])
     : (input.system_prompt ?? null);
-  return { systemPrompt };
+  return { systemPrompt, agentId };
 }
 
 export async function createConversation(ctx: ServiceContext, input: ChatConversationCreate) {
   await requirePermission(ctx, "can_use_ai");
   const memberId = await myMemberId(ctx);
-  const { systemPrompt } = await prepareConversation(ctx, input);
+  const { systemPrompt, agentId } = await prepareConversation(ctx, input);
   const [row] = await ctx.db
     .insert(chatConversations)
     .values({
@@ -84,7 +85,7 @@ export async function createConversation(ctx: ServiceContext, input: ChatConvers
       systemPrompt,
       promptContext: input.prompt_context ?? null,
       folderId: input.folder_id ?? null,
-      agentId: input.agent_id ?? null,
+      agentId,
       isPinned: input.is_pinned ?? false,
     })
     .returning();

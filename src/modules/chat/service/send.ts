@@ -193,7 +193,7 @@ async function* employeeTurn(
 ): AsyncGenerator<TurnEvent, void, undefined> {
   for await (const ev of runEmployeeTurn(ctx, { agentId: req.agentId, messages: req.messages, signal: req.signal })) {
     if (ev.type === "done") {
-      yield { type: "done", incomplete: ev.incomplete, model: ev.model, usage: ev.usage, credits: null, finishReason: ev.status };
+      yield { type: "done", incomplete: ev.incomplete, model: ev.model, usage: ev.usage, credits: ev.credits, finishReason: ev.status };
     } else yield ev;
   }
 }
@@ -438,7 +438,7 @@ export async function sendChatMessage(ctx: ServiceContext, input: ChatSendReques
       const msg = "Files belong to a conversation: upload them to it first";
       throw new ServiceError("validation_error", msg, { issues: [{ loc: ["body", "file_ids"], msg, type: "value_error" }] });
     }
-    const { systemPrompt } = await prepareConversation(ctx, input);
+    const { systemPrompt, agentId } = await prepareConversation(ctx, input);
     const now = new Date();
     newConversation = {
       id: uuidv7(),
@@ -448,7 +448,7 @@ export async function sendChatMessage(ctx: ServiceContext, input: ChatSendReques
       systemPrompt,
       promptContext: input.prompt_context ?? null,
       folderId: input.folder_id ?? null,
-      agentId: input.agent_id ?? null,
+      agentId,
       createdAt: now,
       updatedAt: now,
     };
