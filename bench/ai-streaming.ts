@@ -18,69 +18,24 @@
 //   BENCH_CHUNK_DELAY_MS  scripted delay between chunks (default 20)
 //
 // Results are printed and written to bench/results/ai-streaming.json.
-import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { startAiServer } from "../scripts/ai-server.ts";
-import { ROOT, startStack, throwawayDir } from "../scripts/stack.ts";
-import { fetchJson, freePort, readSse, type Stats, startWrangler, stats, type Wrangler } from "./lib.ts";
+import { benchLog, fetchJson, fmt, intEnv, readSse, round, runBench, type Stats, signUp, startBenchStack, stats } from "./lib.ts";
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), "results", "ai-streaming.json");
 
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number.parseInt(raw, 10);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
-  return n;
-}
-
-const N = intEnv("BENCH_N", 40);
-const WARMUP = intEnv("BENCH_WARMUP", 5);
-const WORDS = intEnv("BENCH_WORDS", 50);
-const CHUNK_DELAY_MS = intEnv("BENCH_CHUNK_DELAY_MS", 20);
+const N = intEnv("BENCH_N", 40, 0);
+const WARMUP = intEnv("BENCH_WARMUP", 5, 0);
+const WORDS = intEnv("BENCH_WORDS", 50, 0);
+const CHUNK_DELAY_MS = intEnv("BENCH_CHUNK_DELAY_MS", 20, 0);
 const GOAL_TOTAL_RATIO = 1.1;
 const GOAL_TTFT_EXTRA_MS = 20;
 const RUN_ID = Date.now().toString(36);
 const MARKER = `bench-ai-${RUN_ID}`;
 
-const log = (msg: string) => console.log(`\x1b[35m[bench:ai]\x1b[0m ${msg}`);
-const round = (x: number) => Math.round(x * 100) / 100;
-const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : "-");
-
-const cleanups: { name: string; fn: () => Promise<void> | void }[] = [];
-let cleaningUp: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaningUp ??= (async () => {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c.fn();
-      } catch (e) {
-        console.error(`[bench] cleanup of ${c.name} failed:`, e);
-      }
-    }
-  })();
-  return cleaningUp;
-}
-
-async function removeTree(dir: string) {
-  for (let i = 0; i < 20 && existsSync(dir); i++) {
-    if (i > 0) await sleep(100);
-    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-  }
-}
-
-/** A copy of the Worker's sources: `wrangler dev` reloads on edits, which would cut streams short. */
-function snapshotApp(dir: string): string {
-  const app = join(dir, "app");
-  for (const entry of ["src", "durable-objects", "queues", "migrations", "scripts", "wrangler.toml", "package.json", "tsconfig.json"]) {
-    cpSync(join(ROOT, entry), join(app, entry), { recursive: true });
-  }
-  symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"), "dir");
-  return app;
-}
+const log = benchLog("bench:ai");
 
 interface Sample {
   ttft: number;
@@ -107,58 +62,9 @@ function summary(samples: Sample[]) {
 }
 
 async function main() {
-  const started = performance.now();
-  const dir = throwawayDir("atrium-bench-ai-");
-  const removeOnExit = () => rmSync(dir, { recursive: true, force: true });
-  process.once("exit", removeOnExit);
-  cleanups.push({
-    name: "temp dir",
-    fn: async () => {
-      await removeTree(dir);
-      process.off("exit", removeOnExit);
-    },
-  });
-  const stack = await startStack({
-    dataDir: join(dir, "pg"),
-    pgPort: await freePort(),
-    proxyPort: await freePort(),
-    persistent: false,
-    ephemeral: true,
-    log,
-  });
-  cleanups.push({ name: "stack", fn: stack.stop });
-  const ai = await startAiServer(0);
-  cleanups.push({ name: "model server", fn: ai.close });
-  const aiUrl = `http://127.0.0.1:${ai.port}/v1`;
-  const port = await freePort();
-  log(`starting wrangler dev on 127.0.0.1:${port}`);
-  const wrangler: Wrangler = await startWrangler({
-    cwd: snapshotApp(dir),
-    port,
-    vars: {
-      DATABASE_URL: stack.controlUrl,
-      DB_WS_PROXY: `127.0.0.1:${stack.proxyPort}`,
-      OPENAI_BASE_URL: aiUrl,
-      API_URL: `http://127.0.0.1:${port}`,
-    },
-    extraArgs: ["--inspector-port", String(await freePort()), "--persist-to", join(dir, "wrangler-state")],
-  });
-  cleanups.push({ name: "wrangler", fn: wrangler.stop });
-  workerOutput = wrangler.output;
-  log(`stack ready in ${Math.round(performance.now() - started)} ms`);
-  const api = wrangler.url;
+  const { aiUrl, api } = await startBenchStack({ log, prefix: "atrium-bench-ai-" });
 
-  const user = await fetchJson<{ access_token: string; workspace: { id: string } }>(`${api}/api/v1/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      email: `bench-ai-${RUN_ID}@example.com`,
-      password: "bench-password-123",
-      full_name: "Bench AI",
-      company_name: "Bench AI Co",
-    }),
-    expected: 201,
-  });
+  const user = await signUp(api, { email: `bench-ai-${RUN_ID}@example.com`, full_name: "Bench AI", company_name: "Bench AI Co" });
   const ws = user.workspace.id;
 
   // One script for both paths: every request carries the marker, so each gets the same reply.
@@ -282,22 +188,4 @@ async function main() {
   log(`results written to ${RESULTS}`);
 }
 
-let workerOutput: (() => string) | undefined;
-
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.once(sig, () => {
-    log(`${sig}: stopping…`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
-let exitCode = 0;
-try {
-  await main();
-} catch (e) {
-  if (workerOutput) console.error(`\n--- wrangler output (tail) ---\n${workerOutput()}\n---`);
-  console.error("\n[bench] FAILED:", e);
-  exitCode = 1;
-} finally {
-  await cleanup();
-}
-process.exit(exitCode);
+await runBench(log, main);

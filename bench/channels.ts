@@ -23,7 +23,7 @@
 // a copy of the Worker's sources, so edits to the project during a run cannot reload it.
 // Results are printed and written to bench/results/channels.json.
 import { randomUUID } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -31,19 +31,23 @@ import { isMainThread, parentPort, Worker, workerData } from "node:worker_thread
 import { Pool as NeonPool, neonConfig } from "@neondatabase/serverless";
 import pg from "pg";
 import WebSocket from "ws";
-import { startAiServer } from "../scripts/ai-server.ts";
-import { ROOT, startStack, throwawayDir } from "../scripts/stack.ts";
-import { fetchJson, freePort, percentile, type Stats, startWrangler, stats, type Wrangler } from "./lib.ts";
+import {
+  BENCH_PASSWORD,
+  benchLog,
+  fetchJson,
+  fmt,
+  intEnv,
+  onCleanup,
+  percentile,
+  round,
+  runBench,
+  type Stats,
+  signUp,
+  startBenchStack,
+  stats,
+} from "./lib.ts";
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), "results", "channels.json");
-
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number.parseInt(raw, 10);
-  if (!Number.isFinite(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
 
 const SUBSCRIBERS = intEnv("BENCH_SUBSCRIBERS", 500);
 const WS_SHARE = Math.min(1, Math.max(0, Number(process.env.BENCH_WS_SHARE ?? 0.5)));
@@ -58,8 +62,6 @@ const RUN_ID = Date.now().toString(36);
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across threads. */
 const now = () => performance.timeOrigin + performance.now();
-const round = (x: number) => Math.round(x * 100) / 100;
-const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : "-");
 
 // ---- subscriber side (worker thread) -----------------------------------------------------------
 
@@ -286,67 +288,39 @@ class Subscribers {
 
 // ---- main thread -----------------------------------------------------------------------------
 
-const log = (msg: string) => console.log(`\x1b[35m[bench:channels]\x1b[0m ${msg}`);
-
-// Cleanups run in reverse order at the end, on errors and on Ctrl-C.
-const cleanups: { name: string; fn: () => Promise<void> | void }[] = [];
-let cleaningUp: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaningUp ??= (async () => {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c.fn();
-      } catch (e) {
-        console.error(`[bench] cleanup of ${c.name} failed:`, e);
-      }
-    }
-  })();
-  return cleaningUp;
-}
-
-async function removeTree(dir: string) {
-  for (let i = 0; i < 20 && existsSync(dir); i++) {
-    if (i > 0) await sleep(100);
-    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-  }
-}
-
-/**
- * A copy of the Worker's sources for `wrangler dev` to run: it rebuilds and reloads on every
- * change under its directory, which would cut the long-lived streams of a run short while
- * someone edits the project.
- */
-function snapshotApp(dir: string): string {
-  const app = join(dir, "app");
-  for (const entry of ["src", "durable-objects", "queues", "migrations", "scripts", "wrangler.toml", "package.json", "tsconfig.json"]) {
-    cpSync(join(ROOT, entry), join(app, entry), { recursive: true });
-  }
-  symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"), "dir");
-  return app;
-}
+const log = benchLog("bench:channels");
 
 interface Person {
   token: string;
   memberId: string;
 }
 
-const PASSWORD = "bench-password-123";
-
 function headers(token: string, workspace: string, json = false): Record<string, string> {
   return { authorization: `Bearer ${token}`, "x-workspace-id": workspace, ...(json ? { "content-type": "application/json" } : {}) };
 }
 
-async function joinWorkspace(api: string, owner: string, workspace: string, i: number): Promise<Person> {
+/**
+ * A new member: invited by email, then accepted with a first password using the token from the
+ * invitation email (read from the control database's outbox, i.e. the invitee's mailbox).
+ */
+async function joinWorkspace(api: string, control: pg.Client, owner: string, workspace: string, i: number): Promise<Person> {
   const email = `bench-chan-${RUN_ID}-${i}@example.com`;
-  const invite = await fetchJson<{ token: string }>(`${api}/api/v1/workspaces/${workspace}/invite-link`, {
+  await fetchJson(`${api}/api/v1/workspaces/${workspace}/invite`, {
     method: "POST",
     headers: headers(owner, workspace, true),
     body: JSON.stringify({ email, role: "member" }),
+    expected: 201,
   });
+  const mail = await control.query<{ token: string }>(
+    "SELECT data->>'token' AS token FROM email_outbox WHERE to_address = $1 AND template = 'invitation' ORDER BY created_at DESC LIMIT 1",
+    [email],
+  );
+  const token = mail.rows[0]?.token;
+  if (!token) throw new Error(`no invitation email for ${email}`);
   const accepted = await fetchJson<{ access_token: string }>(`${api}/api/v1/workspaces/invitations/accept`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ token: invite.token, password: PASSWORD, full_name: `Bench Member ${i}` }),
+    body: JSON.stringify({ token, password: BENCH_PASSWORD, full_name: `Bench Member ${i}` }),
   });
   const me = await fetchJson<{ id: string }>(`${api}/api/v1/members/me`, { headers: headers(accepted.access_token, workspace) });
   return { token: accepted.access_token, memberId: me.id };
@@ -529,63 +503,21 @@ async function postingComparison(
 }
 
 async function main() {
-  const started = performance.now();
-  const dir = throwawayDir("atrium-bench-channels-");
-  const removeOnExit = () => rmSync(dir, { recursive: true, force: true });
-  process.once("exit", removeOnExit);
-  cleanups.push({
-    name: "temp dir",
-    fn: async () => {
-      await removeTree(dir);
-      process.off("exit", removeOnExit);
-    },
-  });
-  const stack = await startStack({
-    dataDir: join(dir, "pg"),
-    pgPort: await freePort(),
-    proxyPort: await freePort(),
-    persistent: false,
-    ephemeral: true,
-    log,
-  });
-  cleanups.push({ name: "stack", fn: stack.stop });
-  const ai = await startAiServer(0);
-  cleanups.push({ name: "model server", fn: ai.close });
-  const port = await freePort();
-  log(`starting wrangler dev on 127.0.0.1:${port}`);
-  const wrangler: Wrangler = await startWrangler({
-    cwd: snapshotApp(dir),
-    port,
-    vars: {
-      DATABASE_URL: stack.controlUrl,
-      DB_WS_PROXY: `127.0.0.1:${stack.proxyPort}`,
-      OPENAI_BASE_URL: `http://127.0.0.1:${ai.port}/v1`,
-      API_URL: `http://127.0.0.1:${port}`,
-    },
-    extraArgs: ["--inspector-port", String(await freePort()), "--persist-to", join(dir, "wrangler-state")],
-  });
-  cleanups.push({ name: "wrangler", fn: wrangler.stop });
-  workerOutput = wrangler.output;
-  log(`stack ready in ${Math.round(performance.now() - started)} ms`);
-  const api = wrangler.url;
+  const { stack, api, tenantUrl } = await startBenchStack({ log, prefix: "atrium-bench-channels-" });
 
-  const signedUp = await fetchJson<{ access_token: string; workspace: { id: string } }>(`${api}/api/v1/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      email: `bench-chan-${RUN_ID}@example.com`,
-      password: PASSWORD,
-      full_name: "Bench Owner",
-      company_name: "Bench Chan",
-    }),
-    expected: 201,
-  });
+  const signedUp = await signUp(api, { email: `bench-chan-${RUN_ID}@example.com`, full_name: "Bench Owner", company_name: "Bench Chan" });
   const workspace = signedUp.workspace.id;
   const ownerMe = await fetchJson<{ id: string }>(`${api}/api/v1/members/me`, { headers: headers(signedUp.access_token, workspace) });
   const owner: Person = { token: signedUp.access_token, memberId: ownerMe.id };
   log(`joining ${USERS + 1} members`);
   const people: Person[] = [];
-  for (let i = 0; i <= USERS; i++) people.push(await joinWorkspace(api, owner.token, workspace, i));
+  const control = new pg.Client({ connectionString: stack.controlUrl });
+  await control.connect();
+  try {
+    for (let i = 0; i <= USERS; i++) people.push(await joinWorkspace(api, control, owner.token, workspace, i));
+  } finally {
+    await control.end();
+  }
   // Sessions are limited per user: the second delivery run posts as its own member.
   const poster = people.pop() as Person;
   const createChannel = (name: string) =>
@@ -605,7 +537,7 @@ async function main() {
   });
 
   const subs = new Subscribers();
-  cleanups.push({ name: "subscriber thread", fn: () => subs.stop() });
+  onCleanup("subscriber thread", () => subs.stop());
 
   log("delivery run 1: a single SSE subscriber");
   await subs.open([spec("sse", people[0] as Person, 0)]);
@@ -636,15 +568,13 @@ async function main() {
 
   log(`posting: POST …/messages vs the same INSERT straight to the tenant database vs GET /health (${WARMUP} warm-up + ${N} each)`);
   const quiet = await createChannel(`Posting ${RUN_ID}`);
-  const tenantUrl = new URL(stack.controlUrl);
-  tenantUrl.pathname = `/ws_${workspace.replace(/-/g, "")}`;
   const posting = await postingComparison(
     api,
     owner,
     workspace,
     quiet.slug,
     quiet.id,
-    tenantUrl.toString(),
+    tenantUrl(workspace),
     `127.0.0.1:${stack.proxyPort}`,
   );
 
@@ -723,26 +653,8 @@ async function main() {
   if (!results.delivery.intact) throw new Error("events were lost, duplicated or reordered");
 }
 
-let workerOutput: (() => string) | undefined;
-
 if (!isMainThread && (workerData as { subscribers?: boolean } | null)?.subscribers) {
   runSubscriberThread();
 } else {
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    process.once(sig, () => {
-      log(`${sig}: stopping…`);
-      void cleanup().then(() => process.exit(130));
-    });
-  }
-  let exitCode = 0;
-  try {
-    await main();
-  } catch (e) {
-    if (workerOutput) console.error(`\n--- wrangler output (tail) ---\n${workerOutput()}\n---`);
-    console.error("\n[bench] FAILED:", e);
-    exitCode = 1;
-  } finally {
-    await cleanup();
-  }
-  process.exit(exitCode);
+  await runBench(log, main);
 }

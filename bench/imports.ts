@@ -14,48 +14,18 @@
 // Results are printed and written to bench/results/imports.json.
 
 import { randomUUID } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { ROOT, startStack, throwawayDir } from "../scripts/stack.ts";
-import { fetchJson, freePort, startWrangler, type Wrangler } from "./lib.ts";
+import { benchLog, fetchJson, intEnv, onCleanup, runBench, signUp, startBenchStack } from "./lib.ts";
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), "results", "imports.json");
-const ROWS = Number.parseInt(process.env.BENCH_ROWS ?? "100000", 10);
+const ROWS = intEnv("BENCH_ROWS", 100_000);
 const GOAL = 0.25;
 const RUN_ID = Date.now().toString(36);
-const log = (msg: string) => console.log(`\x1b[35m[bench:imports]\x1b[0m ${msg}`);
-
-const cleanups: { name: string; fn: () => Promise<void> | void }[] = [];
-async function cleanup() {
-  for (const c of cleanups.reverse()) {
-    try {
-      await c.fn();
-    } catch (e) {
-      console.error(`[bench] cleanup of ${c.name} failed:`, e);
-    }
-  }
-  cleanups.length = 0;
-}
-
-async function removeTree(dir: string) {
-  for (let i = 0; i < 20 && existsSync(dir); i++) {
-    if (i > 0) await sleep(100);
-    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-  }
-}
-
-/** A copy of the Worker's sources, so edits to the project during a run cannot reload wrangler. */
-function snapshotApp(dir: string): string {
-  const app = join(dir, "app");
-  for (const entry of ["src", "durable-objects", "queues", "migrations", "scripts", "wrangler.toml", "package.json", "tsconfig.json"]) {
-    cpSync(join(ROOT, entry), join(app, entry), { recursive: true });
-  }
-  symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"), "dir");
-  return app;
-}
+const log = benchLog("bench:imports");
 
 const FIELDS = [
   { key: "name", name: "Name", type: "text", is_primary: true },
@@ -123,46 +93,9 @@ function copyFrom(text: string, chunks: Buffer[]) {
 }
 
 async function main() {
-  const dir = throwawayDir("atrium-bench-imports-");
-  cleanups.push({ name: "temp dir", fn: () => removeTree(dir) });
-  const stack = await startStack({
-    dataDir: join(dir, "pg"),
-    pgPort: await freePort(),
-    proxyPort: await freePort(),
-    persistent: false,
-    ephemeral: true,
-    log,
-  });
-  cleanups.push({ name: "stack", fn: stack.stop });
-  const port = await freePort();
-  const app = snapshotApp(dir);
-  log(`starting wrangler dev on 127.0.0.1:${port}`);
-  const wrangler: Wrangler = await startWrangler({
-    cwd: app,
-    port,
-    vars: {
-      DATABASE_URL: stack.controlUrl,
-      DB_WS_PROXY: `127.0.0.1:${stack.proxyPort}`,
-      OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
-      API_URL: `http://127.0.0.1:${port}`,
-    },
-    extraArgs: ["--inspector-port", String(await freePort()), "--persist-to", join(dir, "wrangler-state")],
-  });
-  cleanups.push({ name: "wrangler", fn: wrangler.stop });
-  workerOutput = wrangler.output;
-  const api = wrangler.url;
+  const { api, tenantUrl } = await startBenchStack({ log, prefix: "atrium-bench-imports-", ai: false });
 
-  const signedUp = await fetchJson<{ access_token: string; workspace: { id: string } }>(`${api}/api/v1/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      email: `bench-imports-${RUN_ID}@example.com`,
-      password: "bench-password-123",
-      full_name: "Bench",
-      company_name: "Bench Imports",
-    }),
-    expected: 201,
-  });
+  const signedUp = await signUp(api, { email: `bench-imports-${RUN_ID}@example.com`, full_name: "Bench", company_name: "Bench Imports" });
   const h = { authorization: `Bearer ${signedUp.access_token}`, "x-workspace-id": signedUp.workspace.id };
 
   const text = csv();
@@ -204,11 +137,9 @@ async function main() {
   log(`import through the queue: ${Math.round(importMs)} ms end to end, ${consumerMs} ms in the consumer`);
 
   // COPY of the same rows (as the import stored them) into the same database.
-  const tenantUrl = new URL(stack.controlUrl);
-  tenantUrl.pathname = `/ws_${signedUp.workspace.id.replace(/-/g, "")}`;
-  const client = new pg.Client({ connectionString: tenantUrl.toString() });
+  const client = new pg.Client({ connectionString: tenantUrl(signedUp.workspace.id) });
   await client.connect();
-  cleanups.push({ name: "pg client", fn: () => client.end() });
+  onCleanup("pg client", () => client.end());
   const rs = await client.query<{ id: string }>(
     "INSERT INTO recordsets (id, slug, name, fields) VALUES ($1, 'bench-copy', 'Bench copy', $2) RETURNING id",
     [randomUUID(), JSON.stringify(FIELDS)],
@@ -273,20 +204,4 @@ async function main() {
   log(`results written to ${RESULTS}`);
 }
 
-let workerOutput: (() => string) | undefined;
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.once(sig, () => {
-    void cleanup().then(() => process.exit(130));
-  });
-}
-let exitCode = 0;
-try {
-  await main();
-} catch (e) {
-  if (workerOutput) console.error(`\n--- wrangler output (tail) ---\n${workerOutput()}\n---`);
-  console.error("\n[bench] FAILED:", e);
-  exitCode = 1;
-} finally {
-  await cleanup();
-}
-process.exit(exitCode);
+await runBench(log, main);

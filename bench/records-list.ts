@@ -25,67 +25,22 @@
 //   BENCH_WARMUP   warm-up requests per kind (default 8)
 //
 // Results are printed and written to bench/results/records-list.json.
-import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Pool as NeonPool, neonConfig } from "@neondatabase/serverless";
 import pg from "pg";
 import WebSocket from "ws";
-import { startAiServer } from "../scripts/ai-server.ts";
-import { ROOT, startStack, throwawayDir } from "../scripts/stack.ts";
-import { fetchJson, freePort, type Stats, startWrangler, stats, type Wrangler } from "./lib.ts";
+import { benchLog, fetchJson, fmt, intEnv, onCleanup, round, runBench, type Stats, signUp, startBenchStack, stats } from "./lib.ts";
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), "results", "records-list.json");
-
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number.parseInt(raw, 10);
-  if (!Number.isFinite(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
 
 const RECORDS = intEnv("BENCH_RECORDS", 100_000);
 const N = intEnv("BENCH_N", 60);
 const WARMUP = intEnv("BENCH_WARMUP", 8);
 const GOAL = 1.5;
 const RUN_ID = Date.now().toString(36);
-const round = (x: number) => Math.round(x * 100) / 100;
-const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : "-");
-const log = (msg: string) => console.log(`\x1b[35m[bench:records]\x1b[0m ${msg}`);
-
-const cleanups: { name: string; fn: () => Promise<void> | void }[] = [];
-let cleaningUp: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaningUp ??= (async () => {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c.fn();
-      } catch (e) {
-        console.error(`[bench] cleanup of ${c.name} failed:`, e);
-      }
-    }
-  })();
-  return cleaningUp;
-}
-
-async function removeTree(dir: string) {
-  for (let i = 0; i < 20 && existsSync(dir); i++) {
-    if (i > 0) await sleep(100);
-    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-  }
-}
-
-/** A copy of the Worker's sources, so edits to the project during a run cannot reload wrangler. */
-function snapshotApp(dir: string): string {
-  const app = join(dir, "app");
-  for (const entry of ["src", "durable-objects", "queues", "migrations", "scripts", "wrangler.toml", "package.json", "tsconfig.json"]) {
-    cpSync(join(ROOT, entry), join(app, entry), { recursive: true });
-  }
-  symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"), "dir");
-  return app;
-}
+const log = benchLog("bench:records");
 
 const FIELDS = [
   { key: "name", name: "Name", type: "text", is_primary: true },
@@ -167,68 +122,22 @@ function headers(token: string, workspace: string): Record<string, string> {
 }
 
 async function main() {
-  const started = performance.now();
-  const dir = throwawayDir("atrium-bench-records-");
-  const removeOnExit = () => rmSync(dir, { recursive: true, force: true });
-  process.once("exit", removeOnExit);
-  cleanups.push({
-    name: "temp dir",
-    fn: async () => {
-      await removeTree(dir);
-      process.off("exit", removeOnExit);
-    },
-  });
-  const stack = await startStack({
-    dataDir: join(dir, "pg"),
-    pgPort: await freePort(),
-    proxyPort: await freePort(),
-    persistent: false,
-    ephemeral: true,
-    log,
-  });
-  cleanups.push({ name: "stack", fn: stack.stop });
-  const ai = await startAiServer(0);
-  cleanups.push({ name: "model server", fn: ai.close });
-  const port = await freePort();
-  const app = snapshotApp(dir);
-  log(`starting wrangler dev on 127.0.0.1:${port}`);
-  const wrangler: Wrangler = await startWrangler({
-    cwd: app,
-    port,
-    vars: {
-      DATABASE_URL: stack.controlUrl,
-      DB_WS_PROXY: `127.0.0.1:${stack.proxyPort}`,
-      OPENAI_BASE_URL: `http://127.0.0.1:${ai.port}/v1`,
-      API_URL: `http://127.0.0.1:${port}`,
-    },
-    extraArgs: ["--inspector-port", String(await freePort()), "--persist-to", join(dir, "wrangler-state")],
-  });
-  cleanups.push({ name: "wrangler", fn: wrangler.stop });
-  workerOutput = wrangler.output;
-  log(`stack ready in ${Math.round(performance.now() - started)} ms`);
-  const api = wrangler.url;
+  const { stack, app, api, tenantUrl } = await startBenchStack({ log, prefix: "atrium-bench-records-" });
   const q = await bundleQueryModule(app);
 
-  const signedUp = await fetchJson<{ access_token: string; workspace: { id: string } }>(`${api}/api/v1/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      email: `bench-records-${RUN_ID}@example.com`,
-      password: "bench-password-123",
-      full_name: "Bench Owner",
-      company_name: "Bench Records",
-    }),
-    expected: 201,
+  const signedUp = await signUp(api, {
+    email: `bench-records-${RUN_ID}@example.com`,
+    full_name: "Bench Owner",
+    company_name: "Bench Records",
   });
   const token = signedUp.access_token;
   const workspace = signedUp.workspace.id;
   const me = await fetchJson<{ id: string }>(`${api}/api/v1/members/me`, { headers: headers(token, workspace) });
-  const tenantUrl = new URL(stack.controlUrl);
-  tenantUrl.pathname = `/ws_${workspace.replace(/-/g, "")}`;
+  const tenant = tenantUrl(workspace);
 
-  const client = new pg.Client({ connectionString: tenantUrl.toString() });
+  const client = new pg.Client({ connectionString: tenant });
   await client.connect();
-  cleanups.push({ name: "pg client", fn: () => client.end() });
+  onCleanup("pg client", () => client.end());
   const rs = await client.query<{ id: string }>(
     "INSERT INTO recordsets (id, slug, name, fields, created_by_member_id) VALUES (gen_random_uuid(), 'bench-deals', 'Bench deals', $1, $2) RETURNING id",
     [JSON.stringify(FIELDS), me.id],
@@ -270,8 +179,8 @@ async function main() {
   neonConfig.pipelineTLS = false;
   neonConfig.coalesceWrites = false;
   neonConfig.webSocketConstructor = WebSocket;
-  const neon = new NeonPool({ connectionString: tenantUrl.toString(), max: 1 });
-  cleanups.push({ name: "neon pool", fn: () => neon.end() });
+  const neon = new NeonPool({ connectionString: tenant, max: 1 });
+  onCleanup("neon pool", () => neon.end());
   const db = q.drizzle({ client: neon });
 
   const results: Record<string, unknown>[] = [];
@@ -301,7 +210,7 @@ async function main() {
         await neon.query(statement.sql, statement.params);
       },
       bareNeonNewConnection: async () => {
-        const pool = new NeonPool({ connectionString: tenantUrl.toString(), max: 1 });
+        const pool = new NeonPool({ connectionString: tenant, max: 1 });
         await pool.query(statement.sql, statement.params);
         await pool.end();
       },
@@ -375,21 +284,4 @@ async function main() {
   log(`results written to ${RESULTS}`);
 }
 
-let workerOutput: (() => string) | undefined;
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.once(sig, () => {
-    log(`${sig}: stopping…`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
-let exitCode = 0;
-try {
-  await main();
-} catch (e) {
-  if (workerOutput) console.error(`\n--- wrangler output (tail) ---\n${workerOutput()}\n---`);
-  console.error("\n[bench] FAILED:", e);
-  exitCode = 1;
-} finally {
-  await cleanup();
-}
-process.exit(exitCode);
+await runBench(log, main);

