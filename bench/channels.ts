@@ -18,12 +18,16 @@
 //   BENCH_MESSAGES     messages per delivery run (default 200)
 //   BENCH_N            measured requests per kind in the posting comparison (default 200)
 //   BENCH_WARMUP       warm-up requests per kind (default 20)
+//   BENCH_PIN          "1": the server side (postgres, wrangler/workerd, this thread with the
+//                      database proxy) on CPU 0, the subscribers' thread on CPU 1 (taskset),
+//                      so clients and server do not compete for a core
 //
 // Run with Node 24 (`npx node bench/channels.ts`, or `node` from an npm script). `wrangler dev` runs
 // a copy of the Worker's sources, so edits to the project during a run cannot reload it.
 // Results are printed and written to bench/results/channels.json.
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -50,6 +54,7 @@ import {
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), "results", "channels.json");
 
 const SUBSCRIBERS = intEnv("BENCH_SUBSCRIBERS", 500);
+const PIN = process.env.BENCH_PIN === "1";
 const WS_SHARE = Math.min(1, Math.max(0, Number(process.env.BENCH_WS_SHARE ?? 0.5)));
 const USERS = intEnv("BENCH_USERS", 10);
 const MESSAGES = intEnv("BENCH_MESSAGES", 200);
@@ -218,9 +223,17 @@ class Subscriber {
   }
 }
 
+/** Pins the calling thread (or with `allThreads`, this whole process) to one CPU; children inherit it. */
+function pinTo(cpu: number, allThreads = false) {
+  // /proc/thread-self names the calling thread, so a worker thread can pin itself alone.
+  const id = allThreads ? String(process.pid) : (readlinkSync("/proc/thread-self").split("/").pop() as string);
+  execFileSync("taskset", [...(allThreads ? ["-a"] : []), "-p", "-c", String(cpu), id], { stdio: "ignore" });
+}
+
 function runSubscriberThread() {
   const port = parentPort;
   if (!port) return;
+  if (PIN) pinTo(1);
   const subs: Subscriber[] = [];
   const send = (m: FromWorker) => port.postMessage(m);
   port.on("message", async (m: ToWorker) => {
@@ -503,6 +516,10 @@ async function postingComparison(
 }
 
 async function main() {
+  if (PIN) {
+    pinTo(0, true); // before the stack starts: postgres and wrangler inherit CPU 0
+    log("pinned: server side on CPU 0, subscribers on CPU 1");
+  }
   const { stack, api, tenantUrl } = await startBenchStack({ log, prefix: "atrium-bench-channels-" });
 
   const signedUp = await signUp(api, { email: `bench-chan-${RUN_ID}@example.com`, full_name: "Bench Owner", company_name: "Bench Chan" });

@@ -128,11 +128,11 @@ async function main() {
   };
   for (;;) {
     job = await fetchJson(`${api}/api/v1/recordsets/import/jobs/${started.job_id}`, { headers: h });
-    if (job.status === "completed" || job.status === "failed" || job.status === "cancelled") break;
+    if (job.status === "COMPLETED" || job.status === "FAILED" || job.status === "CANCELLED") break;
     await sleep(100);
   }
   const importMs = performance.now() - t1;
-  if (job.status !== "completed" || job.imported_rows !== ROWS) throw new Error(`import ended ${job.status}: ${JSON.stringify(job)}`);
+  if (job.status !== "COMPLETED" || job.imported_rows !== ROWS) throw new Error(`import ended ${job.status}: ${JSON.stringify(job)}`);
   const consumerMs = Date.parse(job.completed_at) - Date.parse(job.started_at);
   log(`import through the queue: ${Math.round(importMs)} ms end to end, ${consumerMs} ms in the consumer`);
 
