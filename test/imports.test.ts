@@ -246,8 +246,20 @@ describe("CSV import through the queue", () => {
       file_name: "people.csv",
       headers: ["Name", "Amount", "Email", "Active", "Signup"],
       total_rows: 10_000,
-      invalid_rows: 0,
+      // Predicted: with the suggested types, the import rejects these rows (bad values after the sample).
+      invalid_rows: BAD_ROWS,
     });
+    expect(analysis.invalid_examples).toHaveLength(10);
+    expect(analysis.invalid_examples[0]).toEqual({
+      row: 1000,
+      column: "Amount",
+      value: "abc",
+      reason: expect.stringMatching(/not a number/),
+    });
+    expect(analysis.invalid_examples[1]).toMatchObject({ row: 1500, column: "Email", value: "not-an-email" });
+    expect(analysis.invalid_examples.map((e: { row: number }) => e.row)).toEqual(
+      [...analysis.invalid_examples.map((e: { row: number }) => e.row)].sort((a, b) => a - b),
+    );
     expect(analysis.file_uri).toMatch(new RegExp(`^r2://imports/${owner.workspaceId}/uploads/`));
     const types = Object.fromEntries(analysis.suggested_fields.map((f: any) => [f.name, f.type]));
     // The sample (first 200 rows) has no bad values: numbers, emails, yes/no, dates.
@@ -268,13 +280,13 @@ describe("CSV import through the queue", () => {
     const r = await as(owner)("POST", "/api/v1/recordsets/import", { file_uri: analysis.file_uri, name: "People import", fields: FIELDS });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     started = r.body;
-    expect(started).toMatchObject({ status: "queued", recordset_slug: "people-import" });
+    expect(started).toMatchObject({ status: "QUEUED", recordset_slug: "people-import" });
     expect(sent).toHaveLength(1);
-    expect((await job(started.job_id)).status).toBe("queued");
+    expect((await job(started.job_id)).status).toBe("QUEUED");
     await drain();
     const j = await job(started.job_id);
     expect(j).toMatchObject({
-      status: "completed",
+      status: "COMPLETED",
       progress: 100,
       job_type: "import",
       processed_rows: 10_000,
@@ -313,14 +325,17 @@ describe("CSV import through the queue", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/text\/csv/);
     const rows = parseCsv(await res.text());
-    expect(rows[0]).toEqual(["row", "column", "reason"]);
+    // row: data row (1 = first after the header); value: the cell as the file had it.
+    expect(rows[0]).toEqual(["row", "column", "value", "reason"]);
     expect(rows.length - 1).toBe(BAD_CELLS);
     const cells = rows.slice(1).map((r) => `${r[0]}:${r[1]}`);
     expect(cells).toContain("3000:Amount");
     expect(cells).toContain("3000:Email");
     expect(cells).toContain("1500:Email");
     expect(new Set(rows.slice(1).map((r) => r[0])).size).toBe(BAD_ROWS);
-    expect(rows.find((r) => r[0] === "1000")?.[2]).toMatch(/not a number/);
+    expect(rows.find((r) => r[0] === "1000")?.slice(1, 3)).toEqual(["Amount", "abc"]);
+    expect(rows.find((r) => r[0] === "1000")?.[3]).toMatch(/not a number/);
+    expect(rows.find((r) => r[0] === "1500")?.slice(1, 3)).toEqual(["Email", "not-an-email"]);
   });
 
   it("refuses a tampered or expired signature (403) and gives fresh URLs on /report-url", async () => {
@@ -351,13 +366,13 @@ describe("CSV import through the queue", () => {
     const list = await as(owner)("GET", "/api/v1/recordsets/import/jobs?job_type=import&status=completed&page_size=100");
     expect(list.status).toBe(200);
     expect(list.body.jobs.map((j: any) => j.id)).toContain(started.job_id);
-    expect(list.body.jobs.every((j: any) => j.status === "completed" && j.job_type === "import")).toBe(true);
-    const none = await as(owner)("GET", "/api/v1/recordsets/import/jobs?job_type=export&status=running");
+    expect(list.body.jobs.every((j: any) => j.status === "COMPLETED" && j.job_type === "import")).toBe(true);
+    const none = await as(owner)("GET", "/api/v1/recordsets/import/jobs?job_type=export&status=RUNNING");
     expect(none.body.jobs.map((j: any) => j.id)).not.toContain(started.job_id);
     const legacy = await as(owner)("GET", `/api/v1/recordsets/import/status/${started.job_id}`);
     expect(legacy.body).toMatchObject({
       job_id: started.job_id,
-      status: "completed",
+      status: "COMPLETED",
       imported_rows: 10_000 - BAD_ROWS,
       error_rows: BAD_ROWS,
     });
@@ -404,7 +419,7 @@ describe("CSV import through the queue", () => {
     expect((await deliver(chunks)).acked).toBe(true);
     expect(sent).toEqual([]);
     const j = await job(jobId);
-    expect(j).toMatchObject({ status: "completed", processed_rows: 10_000, imported_rows: 10_000 - BAD_ROWS, error_rows: BAD_ROWS });
+    expect(j).toMatchObject({ status: "COMPLETED", processed_rows: 10_000, imported_rows: 10_000 - BAD_ROWS, error_rows: BAD_ROWS });
     const after = await recordCount(started.recordset_id);
     expect(after.actual).toBe((before.actual ?? 0) + 10_000 - BAD_ROWS);
     expect(after.stored).toBe(after.actual);
@@ -425,7 +440,7 @@ describe("CSV import through the queue", () => {
     await drain();
     const j = await job(r.body.job_id);
     const { actual } = await recordCount(started.recordset_id);
-    expect(j).toMatchObject({ job_type: "export", status: "completed", processed_rows: actual });
+    expect(j).toMatchObject({ job_type: "export", status: "COMPLETED", processed_rows: actual });
     const u = new URL(j.download_url);
     const res = await raw(`${u.pathname}${u.search}`);
     expect(res.status).toBe(200);
@@ -458,13 +473,15 @@ describe("xlsx, GeoJSON and JSON", () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     await drain();
     const j = await job(r.body.job_id);
-    expect(j).toMatchObject({ status: "completed", imported_rows: 2, error_rows: 1 });
+    expect(j).toMatchObject({ status: "COMPLETED", imported_rows: 2, error_rows: 1 });
     const rows = await tenant((db) => db.select().from(records).where(eq(records.recordsetId, r.body.recordset_id)));
     expect(rows.map((x) => x.fieldValues).sort((a, b) => String(a.city).localeCompare(String(b.city)))).toEqual([
       { city: "Lyon", population: 513000, founded: "2000-01-02", capital: false },
       { city: "Paris", population: 2148000, founded: "2000-01-01", capital: true },
     ]);
-    expect(j.validation_summary.sample_errors).toEqual([{ row: 3, column: "Population", reason: expect.stringMatching(/not a number/) }]);
+    expect(j.validation_summary.sample_errors).toEqual([
+      { row: 3, column: "Population", value: "many", reason: expect.stringMatching(/not a number/) },
+    ]);
   });
 
   it("imports GeoJSON into a map recordset with geometry promoted to lng/lat", async () => {
@@ -494,14 +511,19 @@ describe("xlsx, GeoJSON and JSON", () => {
     };
     const up = await upload(owner, "places.geojson", JSON.stringify(fc), "application/geo+json");
     expect(up.status, JSON.stringify(up.body)).toBe(200);
-    expect(up.body).toMatchObject({ file_type: "geojson", has_geometry: true, total_rows: 5, invalid_rows: 1 });
+    // Predicted: the element that is not a Feature, and the point outside WGS84 bounds.
+    expect(up.body).toMatchObject({ file_type: "geojson", has_geometry: true, total_rows: 5, invalid_rows: 2 });
+    expect(up.body.invalid_examples.map((e: { row: number; column: string | null }) => [e.row, e.column])).toEqual([
+      [4, "geometry"],
+      [5, null],
+    ]);
     expect(up.body.headers).toEqual(["name", "score", "geometry"]);
     captureQueue();
     const r = await as(owner)("POST", "/api/v1/recordsets/import", { file_uri: up.body.file_uri, name: "Places" });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     await drain();
     const j = await job(r.body.job_id);
-    expect(j).toMatchObject({ status: "completed", imported_rows: 3, error_rows: 2 });
+    expect(j).toMatchObject({ status: "COMPLETED", imported_rows: 3, error_rows: 2 });
     const [rs] = await tenant((db) => db.select().from(recordsets).where(eq(recordsets.id, r.body.recordset_id)));
     expect(rs?.mode).toBe("map");
     expect(rs?.fields.find((f) => f.key === "geometry")?.type).toBe("geo");
@@ -527,10 +549,10 @@ describe("xlsx, GeoJSON and JSON", () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     await drain();
     const j = await job(r.body.job_id);
-    expect(j).toMatchObject({ status: "completed", imported_rows: 2, error_rows: 2 });
+    expect(j).toMatchObject({ status: "COMPLETED", imported_rows: 2, error_rows: 2 });
     expect(j.validation_summary.sample_errors).toEqual([
       { row: 3, column: null, reason: "The row is not a JSON object" },
-      { row: 4, column: "n", reason: expect.stringMatching(/not a number/) },
+      { row: 4, column: "n", value: "x", reason: expect.stringMatching(/not a number/) },
     ]);
   });
 
@@ -547,7 +569,7 @@ describe("xlsx, GeoJSON and JSON", () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     await drain();
     const j = await job(r.body.job_id);
-    expect(j.status).toBe("failed");
+    expect(j.status).toBe("FAILED");
     expect(j.error_message).toMatch(/not valid JSON/);
     expect((await recordCount(r.body.recordset_id)).actual).toBe(0);
   });
@@ -624,8 +646,8 @@ describe("cancel, cancel-all, delete", () => {
     await deliver(sent.shift() as QueueMessage); // prepare
     const c = await as(owner)("POST", `/api/v1/recordsets/import/jobs/${r.body.job_id}/cancel`);
     expect(c.status).toBe(200);
-    expect(c.body).toMatchObject({ status: "cancelled" });
-    expect((await job(r.body.job_id)).status).toBe("cancelled");
+    expect(c.body).toMatchObject({ status: "CANCELLED" });
+    expect((await job(r.body.job_id)).status).toBe("CANCELLED");
     await drain();
     expect((await recordCount(recordsetId)).actual).toBe(0);
     // Cancelling again: 409.
@@ -648,7 +670,7 @@ describe("cancel, cancel-all, delete", () => {
     });
     await deliver(chunks);
     const j = await job(r.body.job_id);
-    expect(j.status).toBe("cancelled");
+    expect(j.status).toBe("CANCELLED");
     expect((await recordCount(recordsetId)).actual).toBe(2000 - 3); // chunk 0 only: rows 1..2000, 3 bad (1000, 1500, 2000)
   });
 

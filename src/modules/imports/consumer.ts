@@ -12,12 +12,12 @@ import { notify } from "../notifications/service";
 import { notifications } from "../notifications/tables";
 import { geoColumns } from "../records/service/write";
 import { records } from "../records/tables";
-import { coerceFieldValue, type FieldDef, promotedColumns } from "../recordsets/fields";
+import { type FieldDef, promotedColumns } from "../recordsets/fields";
 import { recordsets } from "../recordsets/tables";
 import { BadFileError, csvHeader, csvRecords, sourceRows } from "./formats";
 import { chunksOf, R2BytesWriter, R2TextSink, readFrom } from "./formats/bytes";
 import { csvLine } from "./formats/csv";
-import { cellText } from "./infer";
+import { coerceRow } from "./infer";
 import {
   EXPORT_MESSAGE,
   errorReportKey,
@@ -271,17 +271,8 @@ function prepareRow(
   rowNo: number,
 ): { rec?: Prepared; errors?: ImportRowError[] } {
   if (!src.values) return { errors: [{ row: rowNo, column: null, reason: src.error ?? "Unreadable row" }] };
-  const values: Record<string, unknown> = {};
-  const errors: ImportRowError[] = [];
-  for (const [col, field] of plan) {
-    const c = coerceFieldValue(field, cellText(src.values[col]));
-    if (!c.ok) errors.push({ row: rowNo, column: col, reason: c.reason });
-    else if (c.value === null || c.value === undefined) {
-      if (field.required) errors.push({ row: rowNo, column: col, reason: `${field.name} is required` });
-    } else values[field.key] = c.value;
-  }
+  const { values, errors } = coerceRow(plan, src.values, rowNo);
   if (errors.length) return { errors };
-  if (Object.keys(values).length === 0) return { errors: [{ row: rowNo, column: null, reason: "The row is empty" }] };
   const p = promotedColumns(fields, values);
   const g = geoColumns(fields, values);
   return {
@@ -501,7 +492,7 @@ async function finalize(ctx: ServiceContext, job: JobRow, workspaceId: string): 
       }),
     );
     try {
-      await out.write(csvLine(["row", "column", "reason"]));
+      await out.write(csvLine(["row", "column", "value", "reason"]));
       let after = -1;
       for (;;) {
         const page = await ctx.db
@@ -514,7 +505,7 @@ async function finalize(ctx: ServiceContext, job: JobRow, workspaceId: string): 
         for (const p of page) {
           for (const e of p.errors) {
             if (sample.length < 20) sample.push(e);
-            await out.write(csvLine([e.row, e.column ?? "", e.reason]));
+            await out.write(csvLine([e.row, e.column ?? "", e.value ?? "", e.reason]));
           }
           after = p.chunk;
         }

@@ -1,4 +1,5 @@
 import { coerceFieldValue, type FieldDef, type FieldType } from "../recordsets/fields";
+import type { ImportRowError } from "./tables";
 
 /** Rows looked at to suggest field types. */
 export const SAMPLE_ROWS = 200;
@@ -67,4 +68,28 @@ export function suggestFields(headers: string[], sample: Record<string, unknown>
   const primary = fields.find((f) => f.type === "text");
   if (primary) primary.is_primary = true;
   return { fields, mapping };
+}
+
+/**
+ * Maps and coerces one source row with `plan` ([column, field] pairs): the values by field key,
+ * or the row's errors, each with the original cell. Shared by the import and by the analysis
+ * that predicts it, so both reject the same rows.
+ */
+export function coerceRow(
+  plan: [string, FieldDef][],
+  source: Record<string, unknown>,
+  rowNo: number,
+): { values: Record<string, unknown>; errors: ImportRowError[] } {
+  const values: Record<string, unknown> = {};
+  const errors: ImportRowError[] = [];
+  for (const [col, field] of plan) {
+    const text = cellText(source[col]);
+    const c = coerceFieldValue(field, text);
+    if (!c.ok) errors.push({ row: rowNo, column: col, value: text.slice(0, 200), reason: c.reason });
+    else if (c.value === null || c.value === undefined) {
+      if (field.required) errors.push({ row: rowNo, column: col, value: text.slice(0, 200), reason: `${field.name} is required` });
+    } else values[field.key] = c.value;
+  }
+  if (errors.length === 0 && Object.keys(values).length === 0) errors.push({ row: rowNo, column: null, reason: "The row is empty" });
+  return { values, errors };
 }

@@ -3,7 +3,7 @@ import type { ServiceContext } from "../../platform/context";
 import { hmacSign, hmacVerify } from "../../platform/crypto";
 import { ServiceError } from "../../platform/errors";
 import { signDownloadUrl } from "../../platform/signed-urls";
-import type { ImportRowError, importJobs } from "./tables";
+import { apiStatus, type ImportRowError, type importJobs } from "./tables";
 
 /** Largest file an import accepts (the seed's 100 MB). */
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
@@ -122,7 +122,7 @@ export async function toJobJson(env: Bindings, j: JobRow) {
     id: j.id,
     job_id: j.id,
     job_type: j.jobType,
-    status: j.status,
+    status: apiStatus(j.status),
     recordset_id: j.recordsetId,
     file_name: j.fileName,
     file_type: j.fileType,

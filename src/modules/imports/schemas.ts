@@ -1,6 +1,19 @@
 import { z } from "@hono/zod-openapi";
 import { FIELD_TYPES } from "../recordsets/fields";
-import { IMPORT_JOB_STATUSES } from "./tables";
+import { API_JOB_STATUSES, IMPORT_JOB_STATUSES } from "./tables";
+
+/** One rejected cell or row; `row` 1 is the first data row after the header (JSON: the first element). */
+export const ImportRowErrorSchema = z
+  .object({
+    row: z
+      .number()
+      .int()
+      .openapi({ description: "Data row: 1 is the first row after the header; file line = row + 1 when no quoted value spans lines" }),
+    column: z.string().nullable(),
+    value: z.string().nullable().optional().openapi({ description: "The cell as the file had it (first 200 characters)" }),
+    reason: z.string(),
+  })
+  .openapi("ImportRowError");
 
 export const FILE_TYPES = ["csv", "xlsx", "json", "geojson"] as const;
 
@@ -43,7 +56,11 @@ export const UploadAnalysisSchema = z
     suggested_fields: z.array(ImportFieldDefSchema),
     suggested_mappings: z.record(z.string(), z.string()).openapi({ description: "Column → suggested field key" }),
     has_geometry: z.boolean().openapi({ description: "GeoJSON: rows carry geometries (a map-mode recordset is suggested)" }),
-    invalid_rows: z.number().int().openapi({ description: "Rows that are not usable at all (e.g. JSON elements that are not objects)" }),
+    invalid_rows: z.number().int().openapi({
+      description:
+        "Rows an import with the suggested fields and mappings would reject: unreadable rows and rows with a value that does not fit its suggested type",
+    }),
+    invalid_examples: z.array(ImportRowErrorSchema).openapi({ description: "The first (up to 10) of those rejections, in file order" }),
   })
   .openapi("ImportUploadAnalysis");
 
@@ -123,7 +140,7 @@ export type ImportIntoBody = z.infer<typeof ImportIntoBody>;
 export const ImportStartedSchema = z
   .object({
     job_id: z.string(),
-    status: z.enum(IMPORT_JOB_STATUSES),
+    status: z.enum(API_JOB_STATUSES),
     recordset_id: z.string(),
     recordset_slug: z.string(),
     status_url: z.string(),
@@ -141,14 +158,12 @@ export const ExportBody = z
   .openapi("RecordsetExportRequest");
 export type ExportBody = z.infer<typeof ExportBody>;
 
-export const ImportErrorSchema = z.object({ row: z.number().int(), column: z.string().nullable(), reason: z.string() });
-
 export const ImportJobSchema = z
   .object({
     id: z.string(),
     job_id: z.string(),
     job_type: z.enum(["import", "export"]),
-    status: z.enum(IMPORT_JOB_STATUSES),
+    status: z.enum(API_JOB_STATUSES),
     recordset_id: z.string().nullable(),
     file_name: z.string().nullable(),
     file_type: z.string().nullable(),
@@ -165,7 +180,7 @@ export const ImportJobSchema = z
         total_rows: z.number().int(),
         valid_rows: z.number().int(),
         error_rows: z.number().int(),
-        sample_errors: z.array(ImportErrorSchema),
+        sample_errors: z.array(ImportRowErrorSchema),
       })
       .nullable(),
     report_url: z.string().nullable().openapi({ description: "Signed, expiring download of the error report (CSV), when there is one" }),
@@ -192,14 +207,19 @@ export const ListJobsQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
   page_size: z.coerce.number().int().min(1).max(100).default(20),
   job_type: z.enum(["import", "export"]).optional(),
-  status: z.enum([...IMPORT_JOB_STATUSES, "processing"]).optional(),
+  status: z
+    .string()
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum([...IMPORT_JOB_STATUSES, "processing"]))
+    .optional()
+    .openapi({ description: "A status in either case (COMPLETED or completed); processing = RUNNING", example: "RUNNING" }),
 });
 export type ListJobsQuery = z.infer<typeof ListJobsQuery>;
 
 export const LegacyStatusSchema = z
   .object({
     job_id: z.string(),
-    status: z.enum(IMPORT_JOB_STATUSES),
+    status: z.enum(API_JOB_STATUSES),
     progress: z.number().int(),
     total_rows: z.number().int().nullable(),
     processed_rows: z.number().int(),
@@ -211,7 +231,7 @@ export const LegacyStatusSchema = z
   .openapi("ImportLegacyStatus");
 
 export const CancelResultSchema = z
-  .object({ job_id: z.string(), status: z.enum(IMPORT_JOB_STATUSES), message: z.string() })
+  .object({ job_id: z.string(), status: z.enum(API_JOB_STATUSES), message: z.string() })
   .openapi("ImportCancelResult");
 
 export const CancelAllResultSchema = z
@@ -221,7 +241,7 @@ export const CancelAllResultSchema = z
 export const ExportStartedSchema = z
   .object({
     job_id: z.string(),
-    status: z.enum(IMPORT_JOB_STATUSES),
+    status: z.enum(API_JOB_STATUSES),
     recordset_id: z.string(),
     status_url: z.string(),
     message: z.string(),

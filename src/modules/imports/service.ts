@@ -11,7 +11,7 @@ import { getRecordsetForActor } from "../recordsets/internal";
 import { createRecordset } from "../recordsets/service";
 import { BadFileError, csvHeader, type FileType, fileTypeOf, sniffJsonType, sourceRows } from "./formats";
 import { R2BytesWriter, releaseRequestBody } from "./formats/bytes";
-import { SAMPLE_ROWS, suggestFields } from "./infer";
+import { coerceRow, SAMPLE_ROWS, suggestFields } from "./infer";
 import {
   EXPORT_JOB_KIND,
   EXPORT_MESSAGE,
@@ -34,7 +34,7 @@ import {
 } from "./internal";
 import { boundaryOf, streamMultipart } from "./multipart";
 import type { AnalyzeBody, CreateAndImportBody, ExportBody, ImportIntoBody, ListJobsQuery, SignedUploadBody } from "./schemas";
-import { ACTIVE_IMPORT_STATUSES, type ImportJobStatus, importJobs } from "./tables";
+import { ACTIVE_IMPORT_STATUSES, apiStatus, type ImportJobStatus, type ImportRowError, importJobs } from "./tables";
 
 const invalid = (loc: (string | number)[], msg: string) =>
   new ServiceError("validation_error", msg, { issues: [{ loc, msg, type: "value_error" }] });
@@ -169,18 +169,52 @@ async function storedFile(ctx: ServiceContext, key: string, hint?: FileType): Pr
   return { key, name, size: head.size, type };
 }
 
-/** Streams the whole file once: headers, a sample for type inference, the row count. */
+/** Rows of the analysis' rejection preview (`invalid_examples`). */
+const INVALID_EXAMPLES = 10;
+
+/**
+ * Streams the whole file once: headers, a sample for type inference, the row count, and what an
+ * import with the suggested fields and mappings would reject (every row checked the way the
+ * import checks it: the sample once the types are known, then each row as it comes).
+ */
 async function analyseStored(ctx: ServiceContext, key: string, opts: { discardOnFailure: boolean; fileType?: FileType | undefined }) {
   const file = await storedFile(ctx, key, opts.fileType);
   const headers: string[] = [];
   const sample: Record<string, unknown>[] = [];
   let total = 0;
   let invalidRows = 0;
+  const examples: ImportRowError[] = [];
+  let suggestion: ReturnType<typeof suggestFields> | undefined;
+  let plan: [string, FieldDef][] = [];
+  const check = (values: Record<string, unknown>, rowNo: number) => {
+    const { errors } = coerceRow(plan, values, rowNo);
+    if (errors.length === 0) return;
+    invalidRows++;
+    if (examples.length < INVALID_EXAMPLES) examples.push(...errors.slice(0, INVALID_EXAMPLES - examples.length));
+  };
+  const decide = () => {
+    suggestion = fixGeometry(suggestFields(headers, sample), file.type);
+    const byKey = new Map(suggestion.fields.map((f) => [f.key, f]));
+    plan = Object.entries(suggestion.mapping).flatMap(([col, k]) =>
+      byKey.has(k) ? [[col, byKey.get(k) as FieldDef] as [string, FieldDef]] : [],
+    );
+  };
+  // Row numbers of the sample (unreadable rows are not in it).
+  const sampleRows: number[] = [];
   try {
     for await (const row of sourceRows(ctx.env.FILES, key, file.type, file.size, headers)) {
       total++;
-      if (row.error) invalidRows++;
-      else if (sample.length < SAMPLE_ROWS) sample.push(row.values);
+      if (row.error) {
+        invalidRows++;
+        if (examples.length < INVALID_EXAMPLES) examples.push({ row: total, column: null, reason: row.error });
+      } else if (!suggestion && sample.length < SAMPLE_ROWS) {
+        sample.push(row.values);
+        sampleRows.push(total);
+        if (sample.length === SAMPLE_ROWS) {
+          decide();
+          for (const [i, v] of sample.entries()) check(v, sampleRows[i] as number);
+        }
+      } else check(row.values, total);
     }
   } catch (e) {
     if (e instanceof BadFileError) {
@@ -189,22 +223,16 @@ async function analyseStored(ctx: ServiceContext, key: string, opts: { discardOn
     }
     throw e;
   }
+  if (!suggestion && headers.length > 0) {
+    decide();
+    for (const [i, v] of sample.entries()) check(v, sampleRows[i] as number);
+  }
+  examples.sort((a, b) => a.row - b.row);
   if (headers.length === 0) {
     if (opts.discardOnFailure) await ctx.env.FILES.delete(key);
     throw invalid(["body", opts.discardOnFailure ? "file" : "file_uri"], "The file has no columns");
   }
-  const { fields, mapping } = suggestFields(headers, sample);
-  // GeoJSON: the features' geometry is a geo field even when some sample geometries are invalid.
-  const geometry = file.type === "geojson" ? fields.find((f) => f.key === mapping.geometry) : undefined;
-  if (geometry) {
-    geometry.type = "geo";
-    delete geometry.options;
-    if (geometry.is_primary) {
-      delete geometry.is_primary;
-      const text = fields.find((f) => f.type === "text");
-      if (text) text.is_primary = true;
-    }
-  }
+  const { fields, mapping } = suggestion as ReturnType<typeof suggestFields>;
   return {
     file_uri: fileUriOf(key),
     file_name: file.name,
@@ -217,7 +245,23 @@ async function analyseStored(ctx: ServiceContext, key: string, opts: { discardOn
     suggested_mappings: mapping,
     has_geometry: file.type === "geojson",
     invalid_rows: invalidRows,
+    invalid_examples: examples,
   };
+}
+
+/** GeoJSON: the features' geometry is a geo field even when some sample geometries are invalid. */
+function fixGeometry(s: ReturnType<typeof suggestFields>, type: FileType): ReturnType<typeof suggestFields> {
+  const geometry = type === "geojson" ? s.fields.find((f) => f.key === s.mapping.geometry) : undefined;
+  if (geometry) {
+    geometry.type = "geo";
+    delete geometry.options;
+    if (geometry.is_primary) {
+      delete geometry.is_primary;
+      const text = s.fields.find((f) => f.type === "text");
+      if (text) text.is_primary = true;
+    }
+  }
+  return s;
 }
 
 /** Column names of a stored file, read cheaply (CSV: the header; xlsx: row 1; JSON: keys of the first rows). */
@@ -373,7 +417,7 @@ async function startImport(ctx: ServiceContext, s: StartInput) {
   });
   return {
     job_id: jobId,
-    status: "queued" as const,
+    status: "QUEUED" as const,
     recordset_id: s.recordset.id,
     recordset_slug: s.recordset.slug,
     status_url: JOB_PATH(jobId),
@@ -480,7 +524,7 @@ export async function startExport(ctx: ServiceContext, input: ExportBody) {
   await send(ctx, jobId, message);
   return {
     job_id: jobId,
-    status: "queued" as const,
+    status: "QUEUED" as const,
     recordset_id: recordset.id,
     status_url: JOB_PATH(jobId),
     message: "Export started; you will be notified when it is ready",
@@ -544,7 +588,7 @@ export async function legacyStatus(ctx: ServiceContext, jobId: string) {
   const j = await jobOf(ctx, jobId);
   return {
     job_id: j.id,
-    status: j.status,
+    status: apiStatus(j.status),
     progress: j.progress,
     total_rows: j.totalRows,
     processed_rows: j.processedRows,
@@ -584,7 +628,7 @@ export async function cancelJob(ctx: ServiceContext, jobId: string) {
     const [now] = await ctx.db.select({ status: importJobs.status }).from(importJobs).where(eq(importJobs.id, j.id));
     throw new ServiceError("conflict", `The job is already ${now?.status ?? "finished"}`);
   }
-  return { job_id: j.id, status: "cancelled" as const, message: "Cancellation requested; the job stops before its next batch" };
+  return { job_id: j.id, status: "CANCELLED" as const, message: "Cancellation requested; the job stops before its next batch" };
 }
 
 export async function cancelAllJobs(ctx: ServiceContext) {

@@ -3,14 +3,20 @@ import { createdAt, ts, updatedAt } from "../../platform/db/columns";
 
 export const IMPORT_JOB_STATUSES = ["pending", "queued", "running", "completed", "failed", "cancelled"] as const;
 export type ImportJobStatus = (typeof IMPORT_JOB_STATUSES)[number];
+/** The API spells job statuses in capitals, as every job stream does (PENDING … CANCELLED); stored lower-case. */
+export const API_JOB_STATUSES = ["PENDING", "QUEUED", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"] as const;
+export const apiStatus = (s: ImportJobStatus) => s.toUpperCase() as (typeof API_JOB_STATUSES)[number];
 export const ACTIVE_IMPORT_STATUSES: ImportJobStatus[] = ["pending", "queued", "running"];
 export type ImportJobType = "import" | "export";
 export type ImportFileType = "csv" | "xlsx" | "json" | "geojson";
 
 /** One row error of an import (1-based data row; column is the source header, or null for the row). */
+/** A rejected row. `row` counts data rows: 1 is the first row after the header (JSON: the first element). */
 export interface ImportRowError {
   row: number;
   column: string | null;
+  /** The cell as the file had it (cut at 200 characters); absent for whole-row errors. */
+  value?: string | null;
   reason: string;
 }
 
