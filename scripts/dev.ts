@@ -94,13 +94,20 @@ async function main() {
     cleanups.push(stack.stop);
     vars.DATABASE_URL = stack.controlUrl;
     vars.DB_WS_PROXY = `127.0.0.1:${stack.proxyPort}`;
-    log(`control database ${CONTROL_DB}, tenant template ${TEMPLATE_DB} (data in .data/postgres)`);
+    log(`control database ${CONTROL_DB}, tenant template ${TEMPLATE_DB}`);
   }
-  const ai = await startAiServer(AI_PORT);
-  cleanups.push(ai.close);
-  vars.OPENAI_BASE_URL = `http://127.0.0.1:${ai.port}/v1`;
+  if (process.env.OPENAI_BASE_URL) {
+    // A real provider (OpenAI-compatible) instead of the local model server; its key goes in
+    // .dev.vars (OPENAI_API_KEY=…), never on a command line.
+    vars.OPENAI_BASE_URL = process.env.OPENAI_BASE_URL;
+    log(`models from ${process.env.OPENAI_BASE_URL} (key from .dev.vars)`);
+  } else {
+    const ai = await startAiServer(AI_PORT);
+    cleanups.push(ai.close);
+    vars.OPENAI_BASE_URL = `http://127.0.0.1:${ai.port}/v1`;
+    log(`local model server on http://127.0.0.1:${ai.port}/v1 (development model, deterministic)`);
+  }
   vars.API_URL = `http://127.0.0.1:${PORT}`;
-  log(`local model server on http://127.0.0.1:${ai.port}/v1 (development model, deterministic)`);
 
   const args = ["dev", "--port", String(PORT), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
