@@ -1,4 +1,4 @@
-import { EventRoom, type RoomEvent } from "./event-room";
+import { EventRoom, type RoomEvent, SSE_TAG } from "./event-room";
 
 /** What each WebSocket of the room remembers (survives hibernation). */
 interface Attachment {
@@ -66,18 +66,13 @@ export class ChannelRoom extends EventRoom {
     const url = new URL(request.url);
     const since = Math.max(0, Number(url.searchParams.get("since") ?? 0) || 0);
     const memberId = url.searchParams.get("member") ?? "";
+    const sse = url.searchParams.get("format") === "sse";
     const attachment: Attachment = { memberId, canPost: url.searchParams.get("post") === "1" };
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server, memberId ? [memberId] : []);
+    this.ctx.acceptWebSocket(server, [...(memberId ? [memberId] : []), ...(sse ? [SSE_TAG] : [])]);
     server.serializeAttachment(attachment);
-    const missed = this.eventsAfter(since);
-    const oldest = missed[0]?.id;
-    if (since > 0 && oldest !== undefined && oldest > since + 1) {
-      server.send(JSON.stringify({ id: this.lastSeq(), event: "reset", data: { reason: "too_far_behind", reload: true } }));
-    } else {
-      for (const e of missed) server.send(JSON.stringify(e));
-    }
+    this.replayTo(server, since, sse);
     if (memberId && this.openSockets(memberId).length === 1) {
       this.append("presence", { member_id: memberId, status: "online", online: this.onlineMembers() });
     }
@@ -134,7 +129,7 @@ export class ChannelRoom extends EventRoom {
   private onlineMembers(): string[] {
     const ids = new Set<string>();
     for (const ws of this.openSockets()) {
-      for (const tag of this.ctx.getTags(ws)) ids.add(tag);
+      for (const tag of this.ctx.getTags(ws)) if (tag !== SSE_TAG) ids.add(tag);
     }
     return [...ids].sort();
   }

@@ -1,5 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../src/env";
+import { formatSse } from "../src/platform/sse";
+
+/**
+ * Tag of the sockets that relay to SSE (connected with `?format=sse`): they get every event
+ * already encoded as an SSE frame, so the Worker relays write it as is instead of parsing and
+ * re-encoding it once per subscriber.
+ */
+export const SSE_TAG = "format:sse";
 
 /** One event of a room: `id` is the room's sequence number (the SSE `id:`). */
 export interface RoomEvent {
@@ -43,15 +51,30 @@ export class EventRoom extends DurableObject<Bindings> {
       .one();
     sql.exec("DELETE FROM events WHERE seq <= ?", row.seq - this.tailSize);
     const evt: RoomEvent = event ? { id: row.seq, event, data } : { id: row.seq, data };
-    const wire = JSON.stringify(evt);
+    // Encoded once per format for the whole room, not once per socket.
+    const relays = new Set(this.ctx.getWebSockets(SSE_TAG));
+    const json = JSON.stringify(evt);
+    const sse = relays.size > 0 ? formatSse(evt) : "";
     for (const ws of this.ctx.getWebSockets()) {
       try {
-        ws.send(wire);
+        ws.send(relays.has(ws) ? sse : json);
       } catch {
         // A socket that is already closing is dropped by its close handler.
       }
     }
     return evt;
+  }
+
+  /** A connect's catch-up: the missed events, or a reset when too far behind, in the socket's format. */
+  protected replayTo(ws: WebSocket, since: number, sse: boolean): void {
+    const encode = (e: RoomEvent) => (sse ? formatSse(e) : JSON.stringify(e));
+    const missed = this.eventsAfter(since);
+    const oldest = missed[0]?.id;
+    if (since > 0 && oldest !== undefined && oldest > since + 1) {
+      ws.send(encode({ id: this.lastSeq(), event: "reset", data: { reason: "too_far_behind", reload: true } }));
+    } else {
+      for (const e of missed) ws.send(encode(e));
+    }
   }
 
   protected eventsAfter(since: number): RoomEvent[] {
@@ -72,17 +95,13 @@ export class EventRoom extends DurableObject<Bindings> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return new Response("expected a WebSocket upgrade", { status: 426 });
     }
-    const since = Math.max(0, Number(new URL(request.url).searchParams.get("since") ?? 0) || 0);
+    const url = new URL(request.url);
+    const since = Math.max(0, Number(url.searchParams.get("since") ?? 0) || 0);
+    const sse = url.searchParams.get("format") === "sse";
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server);
-    const missed = this.eventsAfter(since);
-    const oldest = missed[0]?.id;
-    if (since > 0 && oldest !== undefined && oldest > since + 1) {
-      server.send(JSON.stringify({ id: this.lastSeq(), event: "reset", data: { reason: "too_far_behind", reload: true } }));
-    } else {
-      for (const e of missed) server.send(JSON.stringify(e));
-    }
+    this.ctx.acceptWebSocket(server, sse ? [SSE_TAG] : []);
+    this.replayTo(server, since, sse);
     return new Response(null, { status: 101, webSocket: client });
   }
 

@@ -1,11 +1,11 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { JobProgress } from "../durable-objects/job-progress";
 import { handlers, queue } from "../queues";
 import { ServiceError } from "../src/platform/errors";
 import { jobs } from "../src/platform/jobs/tables";
-import { relayRoomAsSse } from "../src/platform/sse";
+import { parseSseFrame, relayRoomAsSse } from "../src/platform/sse";
 import { reapStuckJobs } from "../src/scheduled";
 import { env, readSse, withControl } from "./harness";
 
@@ -26,6 +26,42 @@ describe("EventRoom fan-out (ChannelRoom, JobProgress, …)", () => {
       [4, "typing", 4],
       [5, undefined, 5],
     ]);
+  });
+
+  it("encodes each event once per format: SSE relays get SSE frames, WebSocket clients JSON; the relay parses only ending events", async () => {
+    const stub = room();
+    await stub.publish("message", { n: 1, text: 'quote " and\nnewline' });
+    const open = async (query: string) => {
+      const r = await stub.fetch(`https://room/connect?since=0${query}`, { headers: { upgrade: "websocket" } });
+      const ws = r.webSocket as WebSocket;
+      ws.accept();
+      const frames: string[] = [];
+      ws.addEventListener("message", (m) => frames.push(m.data as string));
+      return { ws, frames };
+    };
+    const [sse, json] = [await open("&format=sse"), await open("")];
+    await stub.publish("typing", { n: 2 });
+    await stub.publish(null, { n: 3 });
+    await vi.waitFor(() => expect(sse.frames.length + json.frames.length).toBe(6));
+    expect(sse.frames).toEqual([
+      `id: 1\nevent: message\ndata: ${JSON.stringify({ n: 1, text: 'quote " and\nnewline' })}\n\n`,
+      `id: 2\nevent: typing\ndata: {"n":2}\n\n`,
+      `id: 3\ndata: {"n":3}\n\n`,
+    ]);
+    expect(json.frames.map((f) => JSON.parse(f))).toEqual([
+      { id: 1, event: "message", data: { n: 1, text: 'quote " and\nnewline' } },
+      { id: 2, event: "typing", data: { n: 2 } },
+      { id: 3, data: { n: 3 } },
+    ]);
+    // The relay's reading of a frame: exact, or skipped when its event is not one it asks about.
+    expect(sse.frames.map((f) => parseSseFrame(f))).toEqual([
+      { id: 1, event: "message", data: { n: 1, text: 'quote " and\nnewline' } },
+      { id: 2, event: "typing", data: { n: 2 } },
+      { id: 3, data: { n: 3 } },
+    ]);
+    expect(sse.frames.map((f) => parseSseFrame(f, ["typing"])?.id ?? null)).toEqual([null, 2, null]);
+    sse.ws.close();
+    json.ws.close();
   });
 
   it("tells a client that fell behind the replay tail to reload", async () => {

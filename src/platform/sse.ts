@@ -29,16 +29,40 @@ interface RoomStub {
   fetch(input: string, init?: RequestInit): Promise<Response>;
 }
 
+/** id, event and data of one frame formatSse wrote; null when its event is not in `only`. */
+export function parseSseFrame(frame: string, only?: readonly string[]): RoomEvent | null {
+  const idEnd = frame.indexOf("\n");
+  const id = Number(frame.slice(4, idEnd));
+  let event: string | undefined;
+  let at = idEnd + 1;
+  if (frame.startsWith("event: ", at)) {
+    const end = frame.indexOf("\n", at);
+    event = frame.slice(at + 7, end);
+    at = end + 1;
+  }
+  if (only && (event === undefined || !only.includes(event))) return null;
+  const data = JSON.parse(frame.slice(at + 6, frame.indexOf("\n", at)));
+  return event === undefined ? { id, data } : { id, event, data };
+}
+
 /**
  * SSE is terminated here, in the Worker: it opens a WebSocket to the room Durable Object
- * (which hibernates between events) and relays each event as SSE. Closes when the client
- * goes away, when the room closes, or after an event `isTerminal` accepts.
+ * (which hibernates between events) and relays each event, which the room sends already
+ * encoded as SSE (`format=sse`), as is. Closes when the client goes away, when the room
+ * closes, or after an event `isTerminal` accepts; with `terminalEvents`, only frames of those
+ * events are parsed to ask it.
  */
 export async function relayRoomAsSse(
   stub: RoomStub,
-  opts: { since: number; requestId: string; signal?: AbortSignal; isTerminal?: (e: RoomEvent) => boolean },
+  opts: {
+    since: number;
+    requestId: string;
+    signal?: AbortSignal;
+    isTerminal?: (e: RoomEvent) => boolean;
+    terminalEvents?: readonly string[];
+  },
 ): Promise<Response> {
-  const res = await stub.fetch(`https://room/connect?since=${opts.since}`, {
+  const res = await stub.fetch(`https://room/connect?since=${opts.since}&format=sse`, {
     headers: { upgrade: "websocket", "x-request-id": opts.requestId },
   });
   const ws = res.webSocket;
@@ -67,9 +91,10 @@ export async function relayRoomAsSse(
   write("retry: 3000\n\n");
   ws.addEventListener("message", (m) => {
     if (typeof m.data !== "string" || m.data === "pong") return;
-    const e = JSON.parse(m.data) as RoomEvent;
-    write(formatSse(e));
-    if (opts.isTerminal?.(e)) close();
+    write(m.data);
+    if (!opts.isTerminal) return;
+    const e = parseSseFrame(m.data, opts.terminalEvents);
+    if (e && opts.isTerminal(e)) close();
   });
   ws.addEventListener("close", close);
   ws.addEventListener("error", close);

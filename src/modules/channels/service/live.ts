@@ -46,6 +46,9 @@ function connectUrl(since: number, memberId: string, canPost: boolean): string {
   return `https://room/connect?since=${since}&member=${encodeURIComponent(memberId)}&post=${canPost ? 1 : 0}`;
 }
 
+/** The only events endsStreamOf can accept (the SSE relay parses just these). */
+const ENDING_EVENTS = ["channel_deleted", "access_revoked"];
+
 /** The events after which a member's stream ends: their access was revoked, or the channel is gone. */
 export function endsStreamOf(memberId: string) {
   return (e: RoomEvent) =>
@@ -64,15 +67,17 @@ export async function openChannelStream(
 ): Promise<Response> {
   const access = await getChannelForActor(ctx, slug);
   const room = channelRoom(ctx, access.channel.id);
-  // relayRoomAsSse connects with ?since=…; the member and post flag ride along for presence.
+  // relayRoomAsSse connects with ?since=…&format=sse; the member and post flag ride along for presence.
   const stub = {
-    fetch: (_input: string, init?: RequestInit) => room.fetch(connectUrl(opts.since, access.memberId, access.canPost), init),
+    fetch: (_input: string, init?: RequestInit) =>
+      room.fetch(`${connectUrl(opts.since, access.memberId, access.canPost)}&format=sse`, init),
   };
   return relayRoomAsSse(stub, {
     since: opts.since,
     requestId: ctx.requestId,
     ...(opts.signal ? { signal: opts.signal } : {}),
     isTerminal: endsStreamOf(access.memberId),
+    terminalEvents: ENDING_EVENTS,
   });
 }
 
