@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startAiServer } from "../scripts/ai-server.ts";
-import { freePort, ROOT, type Stack, startStack, throwawayDir } from "../scripts/stack.ts";
+import { freePort, ROOT, type Stack, startThrowawayStack, throwawayDir } from "../scripts/stack.ts";
 
 export { freePort };
 
@@ -179,14 +179,7 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
     await removeTree(dir);
     process.off("exit", removeOnExit);
   });
-  const stack = await startStack({
-    dataDir: join(dir, "pg"),
-    pgPort: await freePort(),
-    proxyPort: await freePort(),
-    persistent: false,
-    ephemeral: true,
-    log,
-  });
+  const stack = await startThrowawayStack(dir, log);
   onCleanup("stack", stack.stop);
   let aiUrl = "http://127.0.0.1:9/v1";
   if (opts.ai ?? true) {

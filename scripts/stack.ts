@@ -177,3 +177,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     },
   };
 }
+
+/** A stack for tests and benches in `dir` (a throwawayDir): free ports, crash-unsafe settings, data deleted on stop. */
+export async function startThrowawayStack(dir: string, log?: (msg: string) => void): Promise<Stack> {
+  return startStack({
+    dataDir: join(dir, "pg"),
+    pgPort: await freePort(),
+    proxyPort: await freePort(),
+    persistent: false,
+    ephemeral: true,
+    ...(log ? { log } : {}),
+  });
+}

@@ -1,10 +1,6 @@
-// Node side of the test run: a throwaway embedded PostgreSQL with migrations, the WebSocket
-// proxy for the Neon driver, the local model server and the fake Neon API. Ports go to the
-// Worker bindings (vitest.config.ts) and to tests through provide/inject.
-import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startAiServer } from "../scripts/ai-server.ts";
-import { freePort, startStack, TEMPLATE_DB, throwawayDir } from "../scripts/stack.ts";
+import { startThrowawayStack, TEMPLATE_DB, throwawayDir } from "../scripts/stack.ts";
 import { startFakeNeon } from "./fakes/neon.ts";
 
 export const NEON_TEST = { apiKey: "neon-test-key", projectId: "proj-primary", templateBranchId: "br-tenant-template" };
@@ -12,13 +8,7 @@ export const NEON_TEST = { apiKey: "neon-test-key", projectId: "proj-primary", t
 export default async function setup(project: TestProject) {
   const started = Date.now();
   const dir = throwawayDir("atrium-test-");
-  const stack = await startStack({
-    dataDir: join(dir, "pg"),
-    pgPort: await freePort(),
-    proxyPort: await freePort(),
-    persistent: false,
-    ephemeral: true,
-  });
+  const stack = await startThrowawayStack(dir);
   const ai = await startAiServer(0);
   const neon = await startFakeNeon({ pgPort: stack.pgPort, templateDb: TEMPLATE_DB, ...NEON_TEST });
   project.provide("stack", {

@@ -3,18 +3,12 @@
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startWrangler } from "../../bench/lib.ts";
-import { freePort, ROOT, startStack, throwawayDir } from "../../scripts/stack.ts";
+import { freePort, ROOT, startThrowawayStack, throwawayDir } from "../../scripts/stack.ts";
 
 export default async function setup(project: TestProject) {
   const started = Date.now();
   const dir = throwawayDir("atrium-browser-");
-  const stack = await startStack({
-    dataDir: join(dir, "pg"),
-    pgPort: await freePort(),
-    proxyPort: await freePort(),
-    persistent: false,
-    ephemeral: true,
-  });
+  const stack = await startThrowawayStack(dir);
   const port = await freePort();
   const wrangler = await startWrangler({
     cwd: ROOT,

@@ -17,6 +17,18 @@ beforeAll(async () => {
   member = await join(owner);
   page = await browser.newPage();
   await page.goto(site.url);
+  // In the page, as a web app does it: a ticket for one stream over fetch (CORS), with its access token.
+  await page.evaluate(() => {
+    (globalThis as any).streamTicket = async (o: { apiUrl: string; token: string; workspace: string; path: string }) => {
+      const r = await fetch(`${o.apiUrl}/api/v1/auth/stream-tickets`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${o.token}`, "x-workspace-id": o.workspace, "content-type": "application/json" },
+        body: JSON.stringify({ stream: o.path }),
+      });
+      if (r.status !== 201) throw new Error(`ticket: ${r.status} ${await r.text()}`);
+      return ((await r.json()) as { ticket: string }).ticket;
+    };
+  });
 });
 
 afterAll(async () => {
@@ -33,14 +45,8 @@ interface Seen {
 async function openEventSource(who: Person, base: string, path: string, eventName: string) {
   await page.evaluate(
     async (o) => {
-      const r = await fetch(`${o.apiUrl}/api/v1/auth/stream-tickets`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${o.token}`, "x-workspace-id": o.workspace, "content-type": "application/json" },
-        body: JSON.stringify({ stream: o.path }),
-      });
-      if (r.status !== 201) throw new Error(`ticket: ${r.status} ${await r.text()}`);
-      const { ticket } = (await r.json()) as { ticket: string };
       const w = globalThis as any;
+      const ticket: string = await w.streamTicket(o);
       w.seen = [];
       w.opens = 0;
       w.errors = 0;
@@ -157,13 +163,8 @@ describe("WebSocket with a stream ticket (Chromium, another origin)", () => {
     const path = `/api/v1/channels/${channel.slug}/ws`;
     await page.evaluate(
       async (o) => {
-        const r = await fetch(`${o.apiUrl}/api/v1/auth/stream-tickets`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${o.token}`, "x-workspace-id": o.workspace, "content-type": "application/json" },
-          body: JSON.stringify({ stream: o.path }),
-        });
-        const { ticket } = (await r.json()) as { ticket: string };
         const w = globalThis as any;
+        const ticket: string = await w.streamTicket(o);
         w.frames = [];
         w.sock = new WebSocket(`${o.apiUrl.replace(/^http/, "ws")}${o.path}?ticket=${encodeURIComponent(ticket)}`);
         w.sock.onmessage = (m: any) => w.frames.push(m.data === "pong" ? "pong" : JSON.parse(m.data));
