@@ -52,6 +52,22 @@ export function reachable(path: string, who: Ids, stat: StatFn = statSync): bool
   });
 }
 
+/**
+ * Whether a shared folder (in the world-writable $TMPDIR) can be trusted by a process of `uid`:
+ * owned by it and writable by nobody else. Another local user could otherwise plant binaries
+ * there, or swap a data folder.
+ */
+export function trustworthy(s: Pick<Stats, "mode" | "uid">, uid: number): boolean {
+  return s.uid === uid && (s.mode & 0o022) === 0;
+}
+
+function assertTrustworthy(path: string) {
+  const uid = process.getuid?.() ?? 0;
+  if (existsSync(path) && !trustworthy(statSync(path), uid)) {
+    throw new Error(`${path} is not owned by this user or is writable by others: remove it and start again`);
+  }
+}
+
 /** Where a copy of the binaries lives when the installed ones are out of `who`'s reach. */
 export const binaryCache = (version: string, base = tmpdir()) => join(base, `atrium-postgres-${version}`);
 
@@ -88,6 +104,7 @@ export function binaries(who: Ids | undefined): { initdb: string; postgres: stri
   let native = join(pkgRoot, "native");
   if (who && !reachable(join(native, "bin"), who)) {
     const cached = binaryCache(version);
+    assertTrustworthy(cached);
     if (!existsSync(join(cached, "native", "bin", "postgres"))) {
       // Copied beside, then renamed: a concurrent start never sees half a copy.
       const partial = mkdtempSync(`${cached}.partial-`);
@@ -140,6 +157,7 @@ export async function startPostgresServer(opts: PostgresOptions): Promise<Postgr
   const bin = binaries(who);
   const dataDir = dataDirFor(opts.dataDir, who);
   const own = (path: string) => who && chownSync(path, who.uid, who.gid);
+  if (dataDir !== opts.dataDir) assertTrustworthy(dirname(dataDir));
   if (!existsSync(join(dataDir, "PG_VERSION"))) {
     mkdirSync(dirname(dataDir), { recursive: true });
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });

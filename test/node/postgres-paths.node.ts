@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { binaryCache, dataDirFor, reachable } from "../../scripts/postgres.ts";
+import { binaryCache, dataDirFor, reachable, trustworthy } from "../../scripts/postgres.ts";
 
 const PG = { uid: 999, gid: 999 };
 const dir = (mode: number, uid = 0, gid = 0) => ({ mode: 0o040000 | mode, uid, gid });
@@ -53,6 +53,15 @@ describe("dataDirFor", () => {
   });
   it("the binary cache is keyed by version", () => {
     expect(binaryCache("18.4.0", "/tmp")).toBe("/tmp/atrium-postgres-18.4.0");
+  });
+});
+
+describe("trustworthy", () => {
+  it("a shared cache folder is used only if this user owns it and nobody else can write to it", () => {
+    expect(trustworthy({ uid: 0, mode: 0o040755 }, 0)).toBe(true);
+    expect(trustworthy({ uid: 1000, mode: 0o040755 }, 0)).toBe(false); // planted by another user
+    expect(trustworthy({ uid: 0, mode: 0o040777 }, 0)).toBe(false); // anyone could swap its contents
+    expect(trustworthy({ uid: 0, mode: 0o040775 }, 0)).toBe(false);
   });
 });
 
