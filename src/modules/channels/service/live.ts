@@ -41,18 +41,22 @@ export async function publishChannelEvent(ctx: ServiceContext, channelId: string
   }
 }
 
-/** The room's connect URL for one member (the room tags the socket for presence and typing). */
-function connectUrl(since: number, memberId: string, canPost: boolean): string {
-  return `https://room/connect?since=${since}&member=${encodeURIComponent(memberId)}&post=${canPost ? 1 : 0}`;
+/** A room connect URL (`base`, e.g. the SSE relay's) for one member: the room tags the socket for presence and typing. */
+function connectUrl(base: string, memberId: string, canPost: boolean): string {
+  const url = new URL(base);
+  url.searchParams.set("member", memberId);
+  url.searchParams.set("post", canPost ? "1" : "0");
+  return url.toString();
 }
 
-/** The only events endsStreamOf can accept (the SSE relay parses just these). */
+/** The events that can end a member's stream (the SSE relay parses just these). */
 const ENDING_EVENTS = ["channel_deleted", "access_revoked"];
 
 /** The events after which a member's stream ends: their access was revoked, or the channel is gone. */
 export function endsStreamOf(memberId: string) {
   return (e: RoomEvent) =>
-    e.event === "channel_deleted" || (e.event === "access_revoked" && (e.data as { member_id?: unknown } | null)?.member_id === memberId);
+    ENDING_EVENTS.includes(e.event ?? "") &&
+    (e.event === "channel_deleted" || (e.data as { member_id?: unknown } | null)?.member_id === memberId);
 }
 
 /**
@@ -67,11 +71,8 @@ export async function openChannelStream(
 ): Promise<Response> {
   const access = await getChannelForActor(ctx, slug);
   const room = channelRoom(ctx, access.channel.id);
-  // relayRoomAsSse connects with ?since=…&format=sse; the member and post flag ride along for presence.
-  const stub = {
-    fetch: (_input: string, init?: RequestInit) =>
-      room.fetch(`${connectUrl(opts.since, access.memberId, access.canPost)}&format=sse`, init),
-  };
+  // The relay's own connect URL (since, format), plus the member and post flag for presence.
+  const stub = { fetch: (input: string, init?: RequestInit) => room.fetch(connectUrl(input, access.memberId, access.canPost), init) };
   return relayRoomAsSse(stub, {
     since: opts.since,
     requestId: ctx.requestId,
@@ -96,7 +97,10 @@ export async function openChannelSocket(
   if (opts.upgrade?.toLowerCase() !== "websocket") {
     throw new ServiceError("bad_request", "This endpoint needs a WebSocket upgrade (Upgrade: websocket)");
   }
-  return channelRoom(ctx, access.channel.id).fetch(connectUrl(opts.since, access.memberId, access.canPost), {
-    headers: { upgrade: "websocket", "x-request-id": ctx.requestId },
-  });
+  return channelRoom(ctx, access.channel.id).fetch(
+    connectUrl(`https://room/connect?since=${opts.since}`, access.memberId, access.canPost),
+    {
+      headers: { upgrade: "websocket", "x-request-id": ctx.requestId },
+    },
+  );
 }
