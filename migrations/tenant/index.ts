@@ -16,6 +16,8 @@ import m12 from "./0012_agents.sql";
 import m13 from "./0013_imports.sql";
 import m14 from "./0014_records_trgm_extension.sql";
 import m15 from "./0015_records_query.sql";
+import m16 from "./0016_documents.sql";
+import m17 from "./0017_knowledge_vectors.sql";
 
 export const tenantMigrations: Migration[] = [
   { name: "0000_init", sql: m0 },
@@ -34,4 +36,6 @@ export const tenantMigrations: Migration[] = [
   { name: "0013_imports", sql: m13 },
   { name: "0014_records_trgm_extension", sql: m14 },
   { name: "0015_records_query", sql: m15 },
+  { name: "0016_documents", sql: m16 },
+  { name: "0017_knowledge_vectors", sql: m17 },
 ];
