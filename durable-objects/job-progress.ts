@@ -23,6 +23,10 @@ export class JobProgress extends EventRoom {
   protected override tailSize = 500;
 
   async update(u: JobUpdate): Promise<number> {
+    // A finished job stays finished: progress from a slower concurrent worker arriving after the
+    // terminal event is dropped (the stream, and finishedAt(), end at the terminal event).
+    const done = await this.finishedAt();
+    if (done !== null && u.status !== "COMPLETED" && u.status !== "FAILED") return done;
     const evt = this.append(null, u);
     if (u.status === "COMPLETED" || u.status === "FAILED") {
       await this.ctx.storage.setAlarm(Date.now() + RETAIN_AFTER_FINISH_MS);

@@ -206,18 +206,43 @@ export function sampleOf(schema: Record<string, unknown> | undefined, key = "val
   }
 }
 
-/** Deterministic unit vector of `dims` numbers for a text. */
+const STOPWORDS = new Set(
+  "a an and are as at be been but by can do does for from had has have how i if in into is it its me my no not of on or our so than that the their them then there these they this to was we were what when where which who why will with you your".split(
+    " ",
+  ),
+);
+
+/** Light stemming (plural and -ing/-ed endings), so "invoices" and "invoice" share a feature. */
+function stem(w: string): string {
+  if (w.length > 5 && w.endsWith("ing")) return w.slice(0, -3);
+  if (w.length > 4 && w.endsWith("ies")) return `${w.slice(0, -3)}y`;
+  if (w.length > 4 && w.endsWith("ed")) return w.slice(0, -2);
+  if (w.length > 3 && w.endsWith("s") && !w.endsWith("ss")) return w.slice(0, -1);
+  return w;
+}
+
+/**
+ * Deterministic unit vector of `dims` numbers for a text that carries meaning: a hashed bag of
+ * words (lower-case word tokens, stopwords dropped, light stemming), each word added at a
+ * hashed position with a hashed sign (feature hashing), weighted 1 + log(tf). Texts sharing
+ * words point the same way, so retrieval over these vectors behaves like a (crude) real model.
+ */
 export function devEmbedding(text: string, dims: number): number[] {
-  const out: number[] = [];
-  let block = createHash("sha256").update(text).digest();
-  for (let i = 0; out.length < dims; i++) {
-    if (i * 4 + 4 > block.length) {
-      block = createHash("sha256").update(block).digest();
-      i = 0;
-    }
-    out.push(block.readInt32BE(i * 4) / 2 ** 31);
+  const tf = new Map<string, number>();
+  for (const raw of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    if (STOPWORDS.has(raw)) continue;
+    const w = stem(raw);
+    tf.set(w, (tf.get(w) ?? 0) + 1);
   }
-  const norm = Math.hypot(...out) || 1;
+  const out = new Array<number>(dims).fill(0);
+  for (const [w, n] of tf) {
+    const h = createHash("sha256").update(w).digest();
+    const at = h.readUInt32BE(0) % dims;
+    out[at] = (out[at] ?? 0) + (h[4]! & 1 ? 1 : -1) * (1 + Math.log(n));
+  }
+  const norm = Math.hypot(...out);
+  // A text with no words (empty, punctuation) still gets a unit vector: one fixed direction.
+  if (norm === 0) return out.map((_, i) => (i === 0 ? 1 : 0));
   return out.map((x) => Math.round((x / norm) * 1e6) / 1e6);
 }
 

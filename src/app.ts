@@ -10,6 +10,7 @@ import { geoRouter } from "./modules/geo";
 import { goalsRouter } from "./modules/goals";
 import { importsRouter } from "./modules/imports";
 import { integrationRecordsRouter } from "./modules/integration-records";
+import { knowledgeRouter } from "./modules/knowledge";
 import { meetingsRouter } from "./modules/meetings";
 import { membersRouter } from "./modules/members";
 import { moduleSettingsRouter } from "./modules/module-settings";
@@ -73,6 +74,7 @@ export function createApp() {
   // served by these routers before records/recordsets' parameterised ones.
   app.route("/", geoRouter);
   app.route("/", importsRouter);
+  app.route("/", knowledgeRouter);
   app.route("/", integrationRecordsRouter);
   app.route("/", trackingRouter);
   app.route("/", recordsRouter);

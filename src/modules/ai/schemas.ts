@@ -145,12 +145,35 @@ export const ExtractionSchema = z
 
 // ---- RAG --------------------------------------------------------------------------------------
 
+const count = z.number().int();
+export const RagIndexHealthSchema = z
+  .object({
+    documents: count.openapi({ description: "Documents with a file" }),
+    by_status: z.object({ none: count, queued: count, extracting: count, indexing: count, ready: count, failed: count, stale: count }),
+    pending: count.openapi({ description: "Queued, extracting or indexing" }),
+    stale: count.openapi({ description: "A newer version exists than the indexed one" }),
+    failed: count,
+    oldest_queued_age_seconds: count.nullable().openapi({ description: "How long the longest-waiting document has been pending" }),
+    last_indexed_at: z.string().nullable(),
+    chunks: count,
+    embedding_models: z.array(z.string()),
+    failed_documents: z.array(z.object({ id: z.uuid(), title: z.string(), error: z.string().nullable(), updated_at: z.string() })),
+    stale_documents: z.array(
+      z.object({ id: z.uuid(), title: z.string(), current_version: count, indexed_version: count.nullable(), status: z.string() }),
+    ),
+  })
+  .openapi("RagIndexHealth");
+
 export const RagHealthSchema = z
   .object({
-    status: z.string(),
+    status: z.string().openapi({ description: "ok, or degraded when documents of the workspace failed to index" }),
     rag_enabled: z.boolean(),
     embedding_model: z.string(),
+    embedding_dimensions: z.number().int(),
     message: z.string(),
+    index: RagIndexHealthSchema.nullable().openapi({
+      description: "The workspace's index freshness (with X-Workspace-Id; documents listed by name are those the caller can open)",
+    }),
   })
   .openapi("RagHealth");
 

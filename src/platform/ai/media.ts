@@ -233,10 +233,13 @@ export async function generateImages(
 
 export const MAX_EMBEDDING_INPUTS = 256;
 
-/** Vectors for up to 256 texts, in input order. */
+/**
+ * Vectors for up to 256 texts, in input order. `dimensions` asks the model for shorter vectors
+ * (OpenAI's text-embedding-3 models accept it), e.g. the knowledge index's fixed length.
+ */
 export async function embed(
   ctx: ServiceContext,
-  req: { input: string[]; model?: string | undefined; operation?: string },
+  req: { input: string[]; model?: string | undefined; operation?: string; dimensions?: number | undefined },
 ): Promise<{ vectors: number[][]; model: string; usage: { promptTokens: number }; credits: number }> {
   if (req.input.length === 0 || req.input.length > MAX_EMBEDDING_INPUTS) {
     throw new ServiceError("validation_error", `Embed 1 to ${MAX_EMBEDDING_INPUTS} texts at a time`, {
@@ -258,7 +261,12 @@ export async function embed(
   let vectors: number[][];
   let promptTokens: number;
   try {
-    const res = await client(ctx).embeddings.create({ model: p.model.id, input: req.input, encoding_format: "float" });
+    const res = await client(ctx).embeddings.create({
+      model: p.model.id,
+      input: req.input,
+      encoding_format: "float",
+      ...(req.dimensions ? { dimensions: req.dimensions } : {}),
+    });
     vectors = [...res.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
     promptTokens = res.usage?.prompt_tokens ?? estimate;
   } catch (e) {

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, notInArray } from "drizzle-orm";
 import type { JobUpdate } from "../../../durable-objects/job-progress";
 import type { ServiceContext } from "../context";
 import { ServiceError } from "../errors";
@@ -56,10 +56,15 @@ export class JobReporter {
     result?: Record<string, unknown>;
     secret?: Record<string, unknown>;
     error?: string;
+    /**
+     * Only if the job has not finished: for progress reported by concurrent workers (one per
+     * document of a re-index), where a late RUNNING must not reopen a COMPLETED job.
+     */
+    unlessFinished?: boolean;
   }): Promise<void> {
     const terminal = u.status === "COMPLETED" || u.status === "FAILED";
     const now = new Date();
-    await this.ctx.control
+    const updated = await this.ctx.control
       .update(jobs)
       .set({
         status: u.status,
@@ -71,7 +76,9 @@ export class JobReporter {
         ...(u.status === "RUNNING" && u.progress === 0 ? { startedAt: now } : {}),
         ...(terminal ? { finishedAt: now } : {}),
       })
-      .where(eq(jobs.id, this.jobId));
+      .where(u.unlessFinished ? and(eq(jobs.id, this.jobId), notInArray(jobs.status, ["COMPLETED", "FAILED"])) : eq(jobs.id, this.jobId))
+      .returning({ id: jobs.id });
+    if (u.unlessFinished && updated.length === 0) return;
     const update: JobUpdate = {
       job_id: this.jobId,
       status: u.status,

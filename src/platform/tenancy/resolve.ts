@@ -128,3 +128,30 @@ export async function resolveWorkspace(
   ctx.bindTenant(scope, await tenantConnectionString(ctx.env.ENCRYPTION_KEY, encrypted));
   return scope;
 }
+
+/**
+ * Binds a workspace's database for system work that acts for no member (queue consumers such as
+ * the knowledge indexer): the workspace must be active with a current schema (else the same
+ * retryable errors as for a person); an unknown workspace is not_found. The scope's role is
+ * "owner" because such work sees all of the workspace's data; it never acts as a member.
+ */
+export async function resolveWorkspaceForSystem(ctx: ServiceContext, workspaceId: string): Promise<WorkspaceScope> {
+  if (ctx.actor.kind !== "system") throw new ServiceError("forbidden", "Only system work binds a workspace without a member");
+  if (!isUuid(workspaceId)) throw new ServiceError("not_found", "Workspace not found");
+  const id = workspaceId.toLowerCase();
+  const [row] = await ctx.control
+    .select({
+      workspaceStatus: workspaces.status,
+      encrypted: tenantDatabases.connectionEncrypted,
+      schemaVersion: tenantDatabases.schemaVersion,
+    })
+    .from(workspaces)
+    .leftJoin(tenantDatabases, eq(tenantDatabases.workspaceId, workspaces.id))
+    .where(eq(workspaces.id, id))
+    .limit(1);
+  if (!row) throw new ServiceError("not_found", "Workspace not found");
+  const encrypted = checkRegistry(row, {});
+  const scope: WorkspaceScope = { id, role: "owner", membershipId: "" };
+  ctx.bindTenant(scope, await tenantConnectionString(ctx.env.ENCRYPTION_KEY, encrypted));
+  return scope;
+}

@@ -70,16 +70,3 @@ export async function transcribeAudio(
   const r = await transcribe(ctx, { file: input.file, filename, language: input.language, prompt: input.prompt, model: input.model });
   return { ...r, filename, size_bytes: input.file.size };
 }
-
-/**
- * RAG is not served yet (the seed's service is disabled too); this reports that honestly along
- * with the embedding model the gateway would use. No provider call, nothing charged.
- */
-export function ragHealth() {
-  return {
-    status: "disabled",
-    rag_enabled: false,
-    embedding_model: DEFAULT_MODELS.embeddings,
-    message: "Retrieval-augmented generation is not enabled yet; embeddings are available through the AI gateway.",
-  };
-}

@@ -178,6 +178,120 @@ function xlsxError(e: unknown, z: typeof import("@zip.js/zip.js/lib/zip-core-rea
   return e;
 }
 
+/** Opens a workbook: its worksheet entries in workbook order (with their names), shared strings and date styles. */
+async function openWorkbook(zip: { getEntries(): Promise<Entry[]> }) {
+  const files = (await zip.getEntries()).filter((e: Entry): e is FileEntry => !e.directory);
+  const byName = new Map(files.map((e) => [e.filename.replace(/^\/+/, ""), e]));
+  const worksheets = files
+    .filter((e) => /^\/?xl\/worksheets\/[^/]+\.xml$/.test(e.filename))
+    .sort((a, b) => a.filename.localeCompare(b.filename, undefined, { numeric: true }));
+  if (worksheets.length === 0) throw new XlsxError("The file is a zip archive but not an .xlsx workbook (no worksheet)");
+  if (files.some((e) => e.encrypted)) throw new XlsxError("The workbook is encrypted (password protected): save it without a password");
+  // One entry at a time: they are read from the same archive.
+  const shared = await sharedStrings(byName.get("xl/sharedStrings.xml"));
+  const isDate = await dateStyles(byName.get("xl/styles.xml"));
+  const named = await sheetNames(byName);
+  // Workbook order and names where workbook.xml gives them; sheets it does not name follow, by file name.
+  const sheets: { name: string; entry: FileEntry }[] = [];
+  for (const s of named) {
+    const entry = byName.get(s.path);
+    if (entry && !sheets.some((x) => x.entry === entry)) sheets.push({ name: s.name, entry });
+  }
+  for (const e of worksheets) {
+    if (!sheets.some((x) => x.entry === e)) sheets.push({ name: e.filename.replace(/^.*\/|\.xml$/g, ""), entry: e });
+  }
+  return { sheets, shared, isDate, byName };
+}
+
+/** Sheet names and their part paths, from xl/workbook.xml and its relationships. */
+async function sheetNames(byName: Map<string, FileEntry>): Promise<{ name: string; path: string }[]> {
+  const wb = byName.get("xl/workbook.xml");
+  const rels = byName.get("xl/_rels/workbook.xml.rels");
+  if (!wb || !rels) return [];
+  const targets = new Map<string, string>();
+  for await (const _ of parseXml<never>(
+    rels,
+    {
+      open(name, attrs) {
+        if (name === "Relationship" && attrs.Id && attrs.Target) {
+          const t = attrs.Target.replace(/^\/+/, "");
+          targets.set(attrs.Id, t.startsWith("xl/") ? t : `xl/${t}`);
+        }
+      },
+    },
+    [],
+  ));
+  const out: { name: string; path: string }[] = [];
+  for await (const _ of parseXml<never>(
+    wb,
+    {
+      open(name, attrs) {
+        if (name !== "sheet") return;
+        const rid = attrs["r:id"] ?? Object.entries(attrs).find(([k]) => k.endsWith(":id"))?.[1];
+        const path = rid ? targets.get(rid) : undefined;
+        if (path) out.push({ name: attrs.name ?? path, path });
+      },
+    },
+    [],
+  ));
+  return out;
+}
+
+/** One worksheet's rows as arrays of cell strings (sparse cells filled with ""), streamed. */
+async function* sheetRows(entry: FileEntry, shared: string[], isDate: boolean[]): AsyncGenerator<string[]> {
+  const ready: string[][] = [];
+  let cells: string[] = [];
+  let cell: { col: number; t?: string; s: number } | null = null;
+  let v: string | null = null;
+  let inline = "";
+  let inV = false;
+  let inT = false;
+  let inPhonetic = false;
+  yield* parseXml(
+    entry,
+    {
+      open(name, attrs) {
+        if (name === "row") cells = [];
+        else if (name === "c") {
+          cell = { col: columnIndex(attrs.r, cells.length), t: attrs.t, s: Number(attrs.s ?? -1) };
+          v = null;
+          inline = "";
+        } else if (name === "v") {
+          inV = true;
+          v = "";
+        } else if (name === "t") inT = !inPhonetic;
+        else if (name === "rPh") inPhonetic = true;
+      },
+      text(text) {
+        if (inV) v += text;
+        else if (inT) inline += text;
+      },
+      close(name) {
+        if (name === "v") inV = false;
+        else if (name === "t") inT = false;
+        else if (name === "rPh") inPhonetic = false;
+        else if (name === "c" && cell) {
+          const { t, s, col } = cell;
+          let value = "";
+          if (t === "s") value = shared[Number(v)] ?? "";
+          else if (t === "inlineStr") value = inline;
+          else if (t === "b") value = v === "1" ? "true" : v === "0" ? "false" : "";
+          else if (t === "e") value = "";
+          else if (v !== null) {
+            value = v;
+            if ((t === undefined || t === "n") && isDate[s] && value !== "" && Number.isFinite(Number(value)))
+              value = serialToIso(Number(value));
+          }
+          while (cells.length < col) cells.push("");
+          cells[col] = value;
+          cell = null;
+        } else if (name === "row") ready.push(cells);
+      },
+    },
+    ready,
+  );
+}
+
 /**
  * The rows of the first worksheet of an .xlsx in R2, as arrays of cell strings (sparse cells
  * filled with ""). zip.js reads the archive's directory with ranged reads (the archive is never
@@ -188,67 +302,26 @@ export async function* xlsxRows(bucket: R2Bucket, key: string, size: number): As
   const [z] = await load();
   const zip = new z.ZipReader(new R2Reader(bucket, key, size), ZIP_OPTIONS);
   try {
-    const files = (await zip.getEntries()).filter((e: Entry): e is FileEntry => !e.directory);
-    const byName = new Map(files.map((e) => [e.filename.replace(/^\/+/, ""), e]));
-    const sheet =
-      byName.get("xl/worksheets/sheet1.xml") ??
-      files.filter((e) => /^xl\/worksheets\/[^/]+\.xml$/.test(e.filename)).sort((a, b) => a.filename.localeCompare(b.filename))[0];
-    if (!sheet) throw new XlsxError("The file is a zip archive but not an .xlsx workbook (no worksheet)");
-    if (files.some((e) => e.encrypted)) throw new XlsxError("The workbook is encrypted (password protected): save it without a password");
-    const shared = await sharedStrings(byName.get("xl/sharedStrings.xml"));
-    const isDate = await dateStyles(byName.get("xl/styles.xml"));
+    const wb = await openWorkbook(zip);
+    const first =
+      wb.byName.get("xl/worksheets/sheet1.xml") ?? wb.sheets.map((s) => s.entry).sort((a, b) => a.filename.localeCompare(b.filename))[0];
+    if (first) yield* sheetRows(first, wb.shared, wb.isDate);
+  } catch (e) {
+    throw xlsxError(e, z);
+  } finally {
+    await zip.close().catch(() => {});
+  }
+}
 
-    const ready: string[][] = [];
-    let cells: string[] = [];
-    let cell: { col: number; t?: string; s: number } | null = null;
-    let v: string | null = null;
-    let inline = "";
-    let inV = false;
-    let inT = false;
-    let inPhonetic = false;
-    yield* parseXml(
-      sheet,
-      {
-        open(name, attrs) {
-          if (name === "row") cells = [];
-          else if (name === "c") {
-            cell = { col: columnIndex(attrs.r, cells.length), t: attrs.t, s: Number(attrs.s ?? -1) };
-            v = null;
-            inline = "";
-          } else if (name === "v") {
-            inV = true;
-            v = "";
-          } else if (name === "t") inT = !inPhonetic;
-          else if (name === "rPh") inPhonetic = true;
-        },
-        text(text) {
-          if (inV) v += text;
-          else if (inT) inline += text;
-        },
-        close(name) {
-          if (name === "v") inV = false;
-          else if (name === "t") inT = false;
-          else if (name === "rPh") inPhonetic = false;
-          else if (name === "c" && cell) {
-            const { t, s, col } = cell;
-            let value = "";
-            if (t === "s") value = shared[Number(v)] ?? "";
-            else if (t === "inlineStr") value = inline;
-            else if (t === "b") value = v === "1" ? "true" : v === "0" ? "false" : "";
-            else if (t === "e") value = "";
-            else if (v !== null) {
-              value = v;
-              if ((t === undefined || t === "n") && isDate[s] && value !== "" && Number.isFinite(Number(value)))
-                value = serialToIso(Number(value));
-            }
-            while (cells.length < col) cells.push("");
-            cells[col] = value;
-            cell = null;
-          } else if (name === "row") ready.push(cells);
-        },
-      },
-      ready,
-    );
+/** Every worksheet of an .xlsx in R2, in workbook order, row by row with the sheet's name (knowledge: one sheet, one section). */
+export async function* xlsxWorkbookRows(bucket: R2Bucket, key: string, size: number): AsyncGenerator<{ sheet: string; cells: string[] }> {
+  const [z] = await load();
+  const zip = new z.ZipReader(new R2Reader(bucket, key, size), ZIP_OPTIONS);
+  try {
+    const wb = await openWorkbook(zip);
+    for (const s of wb.sheets) {
+      for await (const cells of sheetRows(s.entry, wb.shared, wb.isDate)) yield { sheet: s.name, cells };
+    }
   } catch (e) {
     throw xlsxError(e, z);
   } finally {
