@@ -6,6 +6,7 @@ import { apiKeysRouter } from "./modules/api-keys";
 import { authRouter } from "./modules/auth";
 import { channelsRouter } from "./modules/channels";
 import { chatRouter } from "./modules/chat";
+import { documentsRouter } from "./modules/documents";
 import { geoRouter } from "./modules/geo";
 import { goalsRouter } from "./modules/goals";
 import { importsRouter } from "./modules/imports";
@@ -69,6 +70,7 @@ export function createApp() {
   app.route("/", activityRouter);
   app.route("/", aiRouter);
   app.route("/", chatRouter);
+  app.route("/", documentsRouter);
   app.route("/", agentsRouter);
   // Static paths under /records and /recordsets (map/stream, import/…, geocode/…, trash) are
   // served by these routers before records/recordsets' parameterised ones.

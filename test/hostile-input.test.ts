@@ -2,7 +2,7 @@
 // not cancelled; NUL (which PostgreSQL refuses in text and jsonb) is refused at validation;
 // unchecked ids and empty updates are 404s and no-ops.
 import { beforeAll, describe, expect, it } from "vitest";
-import { releaseRequestBody } from "../src/modules/imports/formats/bytes";
+import { releaseRequestBody } from "../src/platform/bytes";
 import { call, raw, type SignedUp, signup } from "./harness";
 
 let owner: SignedUp;

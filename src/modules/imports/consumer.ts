@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { QueueMessage } from "../../../queues";
+import { chunksOf, R2BytesWriter, R2TextSink, readFrom } from "../../platform/bytes";
 import type { ServiceContext } from "../../platform/context";
 import { enqueueEmail } from "../../platform/email/outbox";
 import { isServiceError, ServiceError } from "../../platform/errors";
@@ -15,7 +16,6 @@ import { records } from "../records/tables";
 import { type FieldDef, promotedColumns } from "../recordsets/fields";
 import { recordsets } from "../recordsets/tables";
 import { BadFileError, csvHeader, csvRecords, sourceRows } from "./formats";
-import { chunksOf, R2BytesWriter, R2TextSink, readFrom } from "./formats/bytes";
 import { csvLine } from "./formats/csv";
 import { coerceRow } from "./infer";
 import {

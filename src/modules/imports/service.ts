@@ -1,8 +1,10 @@
 import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { R2BytesWriter, releaseRequestBody } from "../../platform/bytes";
 import { actorUserId, type ServiceContext } from "../../platform/context";
 import { type FieldIssue, forbidden, notFound, ServiceError } from "../../platform/errors";
 import { isUuid } from "../../platform/ids";
 import { createJob, getJob, JobReporter } from "../../platform/jobs/service";
+import { boundaryOf, streamMultipart } from "../../platform/multipart";
 import { recordActivity } from "../activity/service";
 import { currentMember } from "../members/service";
 import { hasPermission, requirePermission } from "../permissions/service";
@@ -10,7 +12,6 @@ import type { FieldDef } from "../recordsets/fields";
 import { getRecordsetForActor } from "../recordsets/internal";
 import { createRecordset } from "../recordsets/service";
 import { BadFileError, csvHeader, type FileType, fileTypeOf, sniffJsonType, sourceRows } from "./formats";
-import { R2BytesWriter, releaseRequestBody } from "./formats/bytes";
 import { coerceRow, SAMPLE_ROWS, suggestFields } from "./infer";
 import {
   EXPORT_JOB_KIND,
@@ -32,7 +33,6 @@ import {
   uploadPrefix,
   verifySigned,
 } from "./internal";
-import { boundaryOf, streamMultipart } from "./multipart";
 import type { AnalyzeBody, CreateAndImportBody, ExportBody, ImportIntoBody, ListJobsQuery, SignedUploadBody } from "./schemas";
 import { ACTIVE_IMPORT_STATUSES, apiStatus, type ImportJobStatus, type ImportRowError, importJobs } from "./tables";
 

@@ -1,4 +1,4 @@
-import { chunksOf, readFrom } from "./bytes";
+import { chunksOf, readFrom } from "../../../platform/bytes";
 import { CsvError, CsvParser, detectDelimiter } from "./csv";
 import { JsonRowScanner, JsonShapeError } from "./json-stream";
 import { XlsxError, xlsxRows } from "./xlsx";

@@ -1,4 +1,4 @@
-import { concatBytes } from "./bytes";
+import { concatBytes } from "../../../platform/bytes";
 
 const OPEN_OBJ = 0x7b;
 const CLOSE_OBJ = 0x7d;

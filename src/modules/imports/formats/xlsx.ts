@@ -1,5 +1,5 @@
 import type { Entry, FileEntry } from "@zip.js/zip.js";
-import { chunksOf, readFrom } from "./bytes";
+import { chunksOf, readFrom } from "../../../platform/bytes";
 
 export class XlsxError extends Error {}
 

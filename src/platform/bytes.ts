@@ -1,4 +1,4 @@
-/** Byte helpers shared by the streaming parsers and writers of imports. */
+/** Byte helpers shared by the streaming parsers and writers (imports, document uploads): R2 multipart writes, ranged reads. */
 
 export function concatBytes(chunks: Uint8Array[], total?: number): Uint8Array {
   const size = total ?? chunks.reduce((n, c) => n + c.length, 0);

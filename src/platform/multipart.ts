@@ -1,5 +1,5 @@
-import { ServiceError } from "../../platform/errors";
-import { chunksOf, concatBytes, indexOfBytes } from "./formats/bytes";
+import { chunksOf, concatBytes, indexOfBytes } from "./bytes";
+import { ServiceError } from "./errors";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
