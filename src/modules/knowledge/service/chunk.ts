@@ -76,7 +76,8 @@ export function chunkSections(sections: Section[], opts: { size?: number; overla
       .split(/\n\s*\n/)
       .map((p) => p.replace(/[ \t]+/g, " ").trim())
       .filter(Boolean)
-      .flatMap((p) => pieces(p, size - overlap));
+      // Room for the overlap and the paragraph break in front of each piece.
+      .flatMap((p) => pieces(p, size - overlap - 1));
     let cur = "";
     let fresh = false;
     const emit = () => {

@@ -153,6 +153,8 @@ export async function indexVersion(ctx: ServiceContext, documentId: string, vers
 /** Replaces the version's chunks in one transaction (delete, then insert): a redelivery rewrites, never duplicates. */
 async function storeChunks(ctx: ServiceContext, documentId: string, version: number, chunks: Chunk[], vectors: number[][], model: string) {
   await ctx.db.transaction(async (tx) => {
+    // Two deliveries of the same version at once take turns (the second rewrites the first's rows).
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`knowledge:${documentId}:${version}`}, 0))`);
     await tx.delete(knowledgeChunks).where(and(eq(knowledgeChunks.documentId, documentId), eq(knowledgeChunks.versionNumber, version)));
     for (let i = 0; i < chunks.length; i += INSERT_BATCH) {
       await tx.insert(knowledgeChunks).values(

@@ -157,6 +157,7 @@ const SUGGEST_SCHEMA = {
 
 /** The document's most characteristic words (by frequency in its chunks) as an OR tsquery for matching other objects. */
 async function keyTerms(ctx: ServiceContext, documentId: string, version: number): Promise<string | null> {
+  // ts_stat takes its query as text; the id is a uuid read from the database and the version an integer.
   const r = await ctx.db.execute<{ word: string }>(sql`
     select word from ts_stat(${`select tsv from knowledge_chunks where document_id = '${documentId}' and version_number = ${version}`})
     where length(word) > 2 order by nentry desc, ndoc desc, word limit 12`);
@@ -255,16 +256,17 @@ export async function relationshipSuggestions(ctx: ServiceContext, documentId: s
   if (candidates.length === 0) return { document_id: d.id, suggestions: [], model: null };
 
   const own = await ownChunks(ctx, d, version, 3);
+  const excerpt = own
+    .map((c) => c.content)
+    .join("\n\n")
+    .slice(0, 4000);
+  const listed = candidates.map((c, i) => `[${i}] ${c.target_type}: ${c.name}\n${c.evidence}`).join("\n\n");
   const r = await extract<{ suggestions: { index: number; confidence: number; reason: string }[] }>(ctx, {
     schema: SUGGEST_SCHEMA,
     operation: "document_relationships",
     instructions:
       "For each candidate that is genuinely related to the document, give its index, a confidence from 0 to 1 and a one-sentence reason. Leave out unrelated candidates.",
-    text:
-      `Document: ${d.title}\n${own
-        .map((c) => c.content)
-        .join("\n\n")
-        .slice(0, 4000)}\n\nCandidates:\n` + candidates.map((c, i) => `[${i}] ${c.target_type}: ${c.name}\n${c.evidence}`).join("\n\n"),
+    text: `Document: ${d.title}\n${excerpt}\n\nCandidates:\n${listed}`,
   });
   const judged = new Map<number, { confidence: number; reason: string }>();
   for (const s of r.data.suggestions) if (Number.isInteger(s.index) && s.index >= 0 && s.index < candidates.length) judged.set(s.index, s);

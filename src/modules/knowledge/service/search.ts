@@ -111,6 +111,14 @@ export async function searchKnowledge(ctx: ServiceContext, o: KnowledgeSearchOpt
   if (o.agent_id) docFilters.push(sql`(documents.agent_ids is null or ${o.agent_id}::uuid = any(documents.agent_ids))`);
 
   const useText = mode !== "vector";
+  // Plain words match any of them (ranked by how many, how often, how close: ts_rank_cd), so a
+  // question finds passages that answer it; quotes or -word switch to web search syntax (phrases,
+  // exclusions, all words required).
+  const strict = /["]|(^|\s)-\S/.test(query);
+  const tsquery = strict
+    ? sql`websearch_to_tsquery('english', ${query})`
+    : sql`coalesce((select string_agg(quote_literal(replace(l, chr(92), '')), ' | ')
+        from unnest(tsvector_to_array(to_tsvector('english', ${query}))) l)::tsquery, ''::tsquery)`;
   const useVector = mode !== "fulltext" && vector !== null;
   const vec = vector ? sql`${vectorLiteral(vector)}::real[]` : sql`null::real[]`;
   const score =
@@ -135,7 +143,7 @@ export async function searchKnowledge(ctx: ServiceContext, o: KnowledgeSearchOpt
     vector_rank: number | null;
     vector_similarity: number | null;
   }>(sql`
-    with q as (select websearch_to_tsquery('english', ${query}) as tsq, ${vec} as v),
+    with q as (select ${tsquery} as tsq, ${vec} as v),
     docs as materialized (
       select documents.id, documents.title, documents.indexed_version from documents
       where ${sql.join(docFilters, sql` and `)}
