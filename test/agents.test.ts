@@ -162,7 +162,7 @@ describe("custom employees", () => {
     const r = await as(admin, "POST", "/api/v1/agents", { ...body, description: "Digs things up", tier: "professional" });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toMatchObject({ name: "Scout", slug: "scout", is_builtin: false, tier: "professional", status: "active" });
-    expect(r.body.tools).toEqual(["search_members"]);
+    expect(r.body.tools).toEqual(["search_documents", "search_members"]);
     expect(await countAgents()).toBe(before + 1);
     const m = await tenant(ws, (db) => db.select().from(members).where(eq(members.id, r.body.member_id)));
     expect(m[0]).toMatchObject({ fullName: "Scout", title: "Research Analyst" });

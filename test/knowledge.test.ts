@@ -838,3 +838,86 @@ describeSecurity("knowledge", [
   { method: "GET", path: `/api/v1/documents/${crypto.randomUUID()}/relationships/suggestions`, workspace: true },
   { method: "GET", path: "/api/v1/ai/rag/health" },
 ]);
+
+// ---- retrieval in chat and for AI employees --------------------------------------------------
+
+describe("retrieval where answers are made", () => {
+  let open: string;
+  let closed: string;
+  let onlyOther: string;
+  const marker = () => `kn${crypto.randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    open = await indexed(owner, "platypus.md", "# Platypus habitat\n\nThe platypus lives in rivers of eastern Australia.", {
+      title: "Platypus habitat",
+      entity_type: "channel",
+      entity_id: publicChannel,
+    });
+    closed = await indexed(
+      owner,
+      "platypus-venom.md",
+      `# Platypus venom\n\n${"Platypus venom spurs: the platypus habitat and venom explained. ".repeat(5)}`,
+      { title: "Platypus venom", entity_type: "channel", entity_id: privateChannel },
+    );
+    onlyOther = await indexed(owner, "platypus-diet.md", "# Platypus diet\n\nThe platypus eats larvae and shrimp.", {
+      title: "Platypus diet",
+      entity_type: "channel",
+      entity_id: publicChannel,
+    });
+    await tenant((db) =>
+      db
+        .update(documents)
+        .set({ agentIds: [crypto.randomUUID()] })
+        .where(eq(documents.id, onlyOther)),
+    );
+  });
+
+  it("chat search: documents come back as passages with citations, under the caller's visibility", async () => {
+    const r = await as(member)("POST", "/api/v1/chat/search", { query: "platypus venom habitat", types: ["documents"] });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const ids = r.body.results.map((x: { id: string }) => x.id);
+    expect(ids).toContain(open);
+    expect(ids).not.toContain(closed);
+    const hit = r.body.results.find((x: { id: string }) => x.id === open);
+    expect(hit).toMatchObject({ type: "document", url: `/api/v1/documents/${open}` });
+    expect(hit.citation).toMatchObject({ document_id: open, title: "Platypus habitat", version: 1, chunk_index: 0 });
+    const mine = await as(owner)("POST", "/api/v1/chat/search", { query: "platypus venom habitat", types: ["documents"] });
+    expect(mine.body.results[0].id).toBe(closed);
+  });
+
+  it("the chat tool search_workspace returns document citations in the stream", async () => {
+    const m = marker();
+    await script(m, [
+      { tool_calls: [{ name: "search_workspace", arguments: { query: "platypus habitat venom", types: ["documents"] } }] },
+      { content: "Platypuses live in eastern Australian rivers [1]." },
+    ]);
+    const res = await as(member)("POST", "/api/v1/chat", { message: `Where do platypuses live? ${m}` });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const events = await readSse(res.response);
+    const result = events.find((e) => e.data.tool_result)?.data.tool_result;
+    expect(result).toMatchObject({ name: "search_workspace", is_error: false });
+    const cited = result.result.citations.map((c: { document_id: string }) => c.document_id);
+    expect(cited).toContain(open);
+    expect(cited).not.toContain(closed);
+    expect(result.result.citations[0]).toEqual(
+      expect.objectContaining({ document_id: expect.any(String), version: 1, chunk_id: expect.any(String), score: expect.any(Number) }),
+    );
+  });
+
+  it("an AI employee's search_documents: the invoker's visibility, narrowed to the documents it may read", async () => {
+    const m = marker();
+    await script(m, [
+      { tool_calls: [{ name: "search_documents", arguments: { query: "platypus", top_k: 10 } }] },
+      { content: "Found them." },
+    ]);
+    const r = await as(member)("POST", "/api/v1/agents/atlas/run", { instruction: `Find what we know about platypuses. ${m}` });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const step = r.body.steps.find((s: { type: string; name?: string }) => s.type === "tool_result" && s.name === "search_documents");
+    expect(step?.is_error, JSON.stringify(step)).toBe(false);
+    const ids = step.result.citations.map((c: { document_id: string }) => c.document_id);
+    expect(ids).toContain(open);
+    expect(ids).not.toContain(closed); // the member cannot open it
+    expect(ids).not.toContain(onlyOther); // another employee's document
+    expect(step.result.results[0]).toEqual(expect.objectContaining({ content: expect.any(String), snippet: expect.any(String) }));
+  });
+});

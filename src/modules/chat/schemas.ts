@@ -256,7 +256,7 @@ export const ChatSearchRequest = z
   .object({
     query: z.string().trim().min(1).max(500),
     types: z
-      .array(z.enum(["tasks", "goals", "channels", "messages", "records"]))
+      .array(z.enum(["tasks", "goals", "channels", "messages", "records", "documents"]))
       .min(1)
       .optional()
       .openapi({ description: "Limit to these sources (default: all)" }),
@@ -267,12 +267,26 @@ export type ChatSearchRequest = z.infer<typeof ChatSearchRequest>;
 
 export const ChatSearchResultSchema = z
   .object({
-    type: z.enum(["task", "goal", "channel", "message", "record"]),
+    type: z.enum(["task", "goal", "channel", "message", "record", "document"]),
     id: z.uuid(),
     title: z.string(),
     snippet: z.string().nullable(),
     url: z.string().nullable().openapi({ description: "API path of the object, or of the list it is in" }),
     created_at: isoDate.nullable(),
+    citation: z
+      .object({
+        document_id: z.uuid(),
+        title: z.string(),
+        version: z.number().int(),
+        chunk_id: z.uuid(),
+        chunk_index: z.number().int(),
+        section: z.string().nullable(),
+        page: z.number().int().nullable(),
+        score: z.number(),
+        snippet: z.string(),
+      })
+      .optional()
+      .openapi({ description: "Documents: the passage found (knowledge retrieval), for citing" }),
   })
   .openapi("ChatSearchResult");
 export const ChatSearchResponseSchema = z

@@ -2,6 +2,7 @@
 // imports them here so the registry is complete wherever employees run. A module adding tools adds
 // its tools.ts to this list.
 import "../../channels/tools";
+import "../../knowledge/tools";
 import "../../members/tools";
 import "../../records/tools";
 import "../../tasks/tools";

@@ -1,8 +1,10 @@
 import { and, desc, eq, ilike, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../../platform/context";
+import { isServiceError } from "../../../platform/errors";
 import { visibleChannelsWhere } from "../../channels/service/access";
 import { channels, messages } from "../../channels/tables";
 import { goals } from "../../goals/tables";
+import { type Citation, citationOf, type KnowledgeSearchResult, searchKnowledge } from "../../knowledge/service/search";
 import { hasPermission, requirePermission } from "../../permissions/service";
 import { records } from "../../records/tables";
 import { visibleRecordsetIdsSql } from "../../recordsets/internal";
@@ -12,15 +14,16 @@ import { myMemberId } from "../internal";
 import type { ChatSearchRequest } from "../schemas";
 
 type Source = NonNullable<ChatSearchRequest["types"]>[number];
-export const SEARCH_SOURCES: Source[] = ["tasks", "goals", "channels", "messages", "records"];
+export const SEARCH_SOURCES: Source[] = ["tasks", "goals", "channels", "messages", "records", "documents"];
 
 export interface SearchResult {
-  type: "task" | "goal" | "channel" | "message" | "record";
+  type: "task" | "goal" | "channel" | "message" | "record" | "document";
   id: string;
   title: string;
   snippet: string | null;
   url: string | null;
   created_at: string | null;
+  citation?: Citation;
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -39,7 +42,9 @@ function snippet(text: string | null | undefined, query: string): string | null 
  * Case-insensitive substring search across the workspace's business data, with each source's own
  * visibility rule applied (the caller sees here only what they can see in that module):
  * tasks (listTasks), goals (can_view_goal, else their own), channels and channel messages
- * (visible channels), records (visible recordsets, active records).
+ * (visible channels), records (visible recordsets, active records), and documents through the
+ * knowledge index's hybrid retrieval (its visibility rule inside the query; each result cites
+ * the passage: document, version, chunk, score).
  */
 export async function searchWorkspace(ctx: ServiceContext, input: ChatSearchRequest) {
   await requirePermission(ctx, "can_use_ai");
@@ -158,6 +163,31 @@ export async function searchWorkspace(ctx: ServiceContext, input: ChatSearchRequ
         ),
     );
   }
+  if (wanted.has("documents")) {
+    jobs.push(
+      documentPassages(ctx, query, limit).then((r) =>
+        r.results.map((h) => ({
+          type: "document" as const,
+          id: h.document_id,
+          title: h.section ? `${h.title} — ${h.section}` : h.title,
+          snippet: h.snippet,
+          url: `/api/v1/documents/${h.document_id}`,
+          created_at: null,
+          citation: citationOf(h),
+        })),
+      ),
+    );
+  }
   const results = (await Promise.all(jobs)).flat();
   return { query, results, total: results.length };
+}
+
+/** Hybrid retrieval; when the embedding provider fails, full text alone (the search still answers). */
+async function documentPassages(ctx: ServiceContext, query: string, limit: number): Promise<KnowledgeSearchResult> {
+  try {
+    return await searchKnowledge(ctx, { query, top_k: limit, mode: "hybrid" });
+  } catch (e) {
+    if (isServiceError(e) && e.retryable) return searchKnowledge(ctx, { query, top_k: limit, mode: "fulltext" });
+    throw e;
+  }
 }

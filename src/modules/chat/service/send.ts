@@ -33,8 +33,9 @@ const TITLE_CHARS = 80;
 const SEARCH_TOOL: ToolSpec = {
   name: "search_workspace",
   description:
-    "Search this workspace's business data (tasks, goals, channels, channel messages, records) for a word or phrase. " +
-    "Returns matching items the user is allowed to see, with a short snippet each.",
+    "Search this workspace's business data (tasks, goals, channels, channel messages, records) and its documents for a word, " +
+    "phrase or question. Returns matching items the user is allowed to see, with a short snippet each; document passages " +
+    "come with citations (document, version, chunk, score) to cite in the answer.",
   parameters: {
     type: "object",
     properties: {
@@ -179,7 +180,9 @@ async function runSearchTool(ctx: ServiceContext, call: ToolCall): Promise<{ res
     : undefined;
   try {
     const r = await searchWorkspace(ctx, { query: args.query.slice(0, 500), limit: 5, ...(types?.length ? { types } : {}) });
-    return { result: r, isError: false };
+    // The citations once more at the top, so the model (and the stream's tool_result) has them at hand.
+    const citations = r.results.flatMap((x) => (x.citation ? [x.citation] : []));
+    return { result: { ...r, citations }, isError: false };
   } catch (e) {
     if (isServiceError(e)) return { result: { error: { code: e.code, message: e.message } }, isError: true };
     throw e;

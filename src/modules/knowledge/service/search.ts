@@ -1,9 +1,9 @@
-import { type SQL, sql } from "drizzle-orm";
+import { isNotNull, type SQL, sql } from "drizzle-orm";
 import { embed, extract } from "../../../platform/ai";
 import type { ServiceContext } from "../../../platform/context";
 import { isServiceError } from "../../../platform/errors";
 import { visibleDocumentsSql } from "../../documents/access";
-import type { LinkEntityType } from "../../documents/tables";
+import { documents, type LinkEntityType } from "../../documents/tables";
 import { anyOf, unit, vectorLiteral } from "../internal";
 import { EMBEDDING_DIMENSIONS } from "../tables";
 
@@ -76,7 +76,12 @@ export async function searchKnowledge(ctx: ServiceContext, o: KnowledgeSearchOpt
   const mode = o.mode ?? "hybrid";
   const topK = Math.min(Math.max(o.top_k ?? 10, 1), MAX_TOP_K);
   const query = o.query.trim();
-  const visible = await visibleDocumentsSql(ctx);
+  // With nothing indexed there is nothing to find: no embedding call (and no credits) for it.
+  const [visible, anyIndexed] = await Promise.all([
+    visibleDocumentsSql(ctx),
+    ctx.db.select({ id: documents.id }).from(documents).where(isNotNull(documents.indexedVersion)).limit(1),
+  ]);
+  if (anyIndexed.length === 0) return { query, mode, top_k: topK, results: [], embedding_model: null, reranked: false };
 
   let vector: number[] | null = null;
   let model: string | null = null;
