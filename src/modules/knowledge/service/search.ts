@@ -148,7 +148,7 @@ export async function searchKnowledge(ctx: ServiceContext, o: KnowledgeSearchOpt
     vector_rank: number | null;
     vector_similarity: number | null;
   }>(sql`
-    with q as (select ${tsquery} as tsq, ${vec} as v),
+    with q as (select ${tsquery} as tsq),
     docs as materialized (
       select documents.id, documents.title, documents.indexed_version from documents
       where ${sql.join(docFilters, sql` and `)}
@@ -161,9 +161,10 @@ export async function searchKnowledge(ctx: ServiceContext, o: KnowledgeSearchOpt
     ),
     vc as (
       select id, row_number() over (order by dist, id) as rk, 1 - dist as sim from (
-        select c.id, vec_cosine_distance(c.embedding, q.v) as dist
-        from knowledge_chunks c join docs d on d.id = c.document_id and c.version_number = d.indexed_version, q
+        select c.id, vec_cosine_distance(c.embedding, ${vec}) as dist
+        from knowledge_chunks c join docs d on d.id = c.document_id and c.version_number = d.indexed_version
         where ${useVector ? sql`c.embedding is not null and c.embedding_model = ${model}` : sql`false`}
+        -- The query vector is a parameter here (not a joined column), so pgvector's HNSW index can order the scan.
         order by dist, c.id limit ${candidates}
       ) v
     ),
