@@ -1,0 +1,303 @@
+import { eq } from "drizzle-orm";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { QueueMessage } from "../queues";
+import { documents, documentVersions } from "../src/modules/documents/tables";
+import { call, databaseUrl, env, type Joined, join, raw, type SignedUp, signup, withDb } from "./harness";
+
+// Documents beyond the core: metadata, delete, status, versions, links, relationships, linkable
+// search, sharing (public links), stars, categories/stats, bulk upload with zips, /uploads.
+
+let owner: SignedUp;
+let member: Joined;
+let viewer: Joined;
+let outsider: SignedUp;
+const ws = () => owner.workspaceId;
+const tenantOf = (workspaceId: string) => databaseUrl(`ws_${workspaceId.replace(/-/g, "")}`);
+const tenant = <T>(f: Parameters<typeof withDb<T>>[1]) => withDb(tenantOf(ws()), f);
+const as =
+  (who: { token: string }, workspace = ws) =>
+  (method: string, path: string, body?: unknown) =>
+    call(method, path, { token: who.token, workspace: workspace(), ...(body !== undefined ? { body } : {}) });
+
+let sent: QueueMessage[] = [];
+beforeEach(() => {
+  sent = [];
+  vi.spyOn(env.IMPORTS_QUEUE, "send").mockImplementation(async (m: unknown) => {
+    sent.push(m as QueueMessage);
+    return undefined as never;
+  });
+});
+const indexMessages = () =>
+  sent.filter((m) => (m as { type: string }).type === "document.index") as unknown as { document_id: string; version: number }[];
+
+function form(files: File[], fields: Record<string, string> = {}) {
+  const f = new FormData();
+  for (const file of files) f.append("file", file);
+  for (const [k, v] of Object.entries(fields)) f.append(k, v);
+  return f;
+}
+
+async function upload(who: { token: string }, name: string, text: string, fields: Record<string, string> = {}) {
+  const r = await call("POST", "/api/v1/documents/upload", {
+    token: who.token,
+    workspace: ws(),
+    raw: form([new File([text], name, { type: "text/plain" })], fields),
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body as { id: string; title: string; storage_key?: string };
+}
+
+/** The current file's bytes as text, through the /file redirect and the signed download. */
+async function fileText(who: { token: string }, id: string) {
+  const redirect = await raw(`/api/v1/documents/${id}/file`, {
+    headers: { authorization: `Bearer ${who.token}`, "x-workspace-id": ws() },
+    redirect: "manual",
+  });
+  expect(redirect.status).toBe(302);
+  const location = new URL(redirect.headers.get("location") as string);
+  const got = await raw(location.pathname + location.search);
+  expect(got.status).toBe(200);
+  return got.text();
+}
+
+const rowOf = (id: string) => tenant(async (db) => (await db.select().from(documents).where(eq(documents.id, id)))[0]);
+
+let publicChannel: { id: string; slug: string; name: string };
+let privateChannel: { id: string; slug: string; name: string };
+const stamp = Date.now().toString(36);
+
+beforeAll(async () => {
+  owner = await signup();
+  [member, viewer, outsider] = await Promise.all([join(owner, "member"), join(owner, "viewer"), signup()]);
+  const mk = async (name: string, isPrivate: boolean) => {
+    const r = await as(owner)("POST", "/api/v1/channels", { name, is_private: isPrivate });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    return { id: r.body.id as string, slug: r.body.slug as string, name };
+  };
+  publicChannel = await mk(`lobby-${stamp}`, false);
+  privateChannel = await mk(`vault-${stamp}`, true);
+});
+
+describe("metadata update", () => {
+  it("changes only the fields sent; null clears", async () => {
+    const d = await upload(owner, "brief.txt", "brief", { category: "ops", tags: "a,b", description: "first" });
+    const r = await as(owner)("PUT", `/api/v1/documents/${d.id}`, { title: "Brief v2", tags: ["x", "y", "x"], description: null });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({
+      id: d.id,
+      title: "Brief v2",
+      tags: ["x", "y"],
+      description: null,
+      category: "ops",
+      file_name: "brief.txt",
+    });
+    const agent = crypto.randomUUID();
+    const again = await as(owner)("PUT", `/api/v1/documents/${d.id}`, { agent_ids: [agent], category: null });
+    expect(again.body).toMatchObject({ agent_ids: [agent], category: null, title: "Brief v2" });
+  });
+
+  it("bad input is a 422 in the platform shape and writes nothing", async () => {
+    const d = await upload(owner, "keep.txt", "keep", { category: "legal" });
+    const before = await rowOf(d.id);
+    for (const [body, loc] of [
+      [{}, ["body"]],
+      [{ title: "" }, ["body", "title"]],
+      [{ title: "ok", unknown_field: 1 }, ["body"]],
+      [{ tags: "not-a-list" }, ["body", "tags"]],
+      [{ folder_id: "nope" }, ["body", "folder_id"]],
+      [{ agent_ids: ["x"] }, ["body", "agent_ids", 0]],
+    ] as const) {
+      const r = await as(owner)("PUT", `/api/v1/documents/${d.id}`, body);
+      expect(r.status, JSON.stringify(body)).toBe(422);
+      expect(r.body.code).toBe("validation_error");
+      expect(r.body.detail[0].loc.slice(0, loc.length)).toEqual(loc);
+    }
+    expect(await rowOf(d.id)).toEqual(before);
+  });
+
+  it("the edit rule: viewers and members on others' documents are 403; members edit their own", async () => {
+    const shared = await upload(owner, "shared.txt", "s", { entity_type: "channel", entity_id: publicChannel.id });
+    expect((await as(viewer)("PUT", `/api/v1/documents/${shared.id}`, { title: "no" })).status).toBe(403);
+    expect((await as(member)("PUT", `/api/v1/documents/${shared.id}`, { title: "no" })).status).toBe(403);
+    const mine = await upload(member, "mine.txt", "m");
+    expect((await as(member)("PUT", `/api/v1/documents/${mine.id}`, { title: "Mine" })).body.title).toBe("Mine");
+    const hidden = await upload(owner, "hidden.txt", "h", { entity_type: "channel", entity_id: privateChannel.id });
+    expect((await as(member)("PUT", `/api/v1/documents/${hidden.id}`, { title: "no" })).status).toBe(404);
+  });
+});
+
+describe("delete and bulk delete", () => {
+  it("deletes the row and every version's stored file; viewers cannot, members can delete their own", async () => {
+    const d = await upload(member, "gone.txt", "v1", { entity_type: "channel", entity_id: publicChannel.id });
+    const v2 = call("POST", `/api/v1/documents/${d.id}/versions`, {
+      token: member.token,
+      workspace: ws(),
+      raw: form([new File(["v2"], "gone.txt")]),
+    });
+    expect((await v2).status).toBe(201);
+    const keys = await tenant(async (db) =>
+      (await db.select().from(documentVersions).where(eq(documentVersions.documentId, d.id))).map((v) => v.storageKey),
+    );
+    expect(keys).toHaveLength(2);
+    for (const k of keys) expect(await env.FILES.head(k)).not.toBeNull();
+    expect((await as(viewer)("DELETE", `/api/v1/documents/${d.id}`)).status).toBe(403);
+    expect((await as(member)("DELETE", `/api/v1/documents/${d.id}`)).status).toBe(204);
+    for (const k of keys) expect(await env.FILES.head(k)).toBeNull();
+    expect(await rowOf(d.id)).toBeUndefined();
+    expect((await as(member)("GET", `/api/v1/documents/${d.id}`)).status).toBe(404);
+    expect((await as(member)("DELETE", `/api/v1/documents/${d.id}`)).status).toBe(404);
+  });
+
+  it("bulk: a result per id; hidden and unknown ids are both not_found", async () => {
+    const visibleToMember = await upload(owner, "a.txt", "a", { entity_type: "channel", entity_id: publicChannel.id });
+    const hidden = await upload(owner, "b.txt", "b", { entity_type: "channel", entity_id: privateChannel.id });
+    const own = await upload(member, "c.txt", "c");
+    const unknown = crypto.randomUUID();
+    const r = await as(member)("POST", "/api/v1/documents/bulk-delete", {
+      document_ids: [visibleToMember.id, hidden.id, own.id, unknown, "not-a-uuid"],
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.deleted_count).toBe(1);
+    expect(r.body.failed_count).toBe(4);
+    const status = Object.fromEntries(r.body.results.map((x: { document_id: string; status: string }) => [x.document_id, x.status]));
+    expect(status).toEqual({
+      [visibleToMember.id]: "forbidden",
+      [hidden.id]: "not_found",
+      [own.id]: "deleted",
+      [unknown]: "not_found",
+      "not-a-uuid": "not_found",
+    });
+    // The hidden document's answer is the unknown id's answer, word for word.
+    const detail = (id: string) => r.body.results.find((x: { document_id: string }) => x.document_id === id).detail;
+    expect(detail(hidden.id)).toBe(detail(unknown));
+    expect(await rowOf(hidden.id)).toBeDefined();
+    expect(await rowOf(own.id)).toBeUndefined();
+    const viewerTry = await as(viewer)("POST", "/api/v1/documents/bulk-delete", { document_ids: [visibleToMember.id] });
+    expect(viewerTry.body.results[0].status).toBe("forbidden");
+    const ownerAll = await as(owner)("POST", "/api/v1/documents/bulk-delete", { document_ids: [visibleToMember.id, hidden.id] });
+    expect(ownerAll.body.deleted_count).toBe(2);
+    for (const bad of [{}, { document_ids: [] }, { document_ids: Array.from({ length: 201 }, () => crypto.randomUUID()) }]) {
+      expect((await as(owner)("POST", "/api/v1/documents/bulk-delete", bad)).status).toBe(422);
+    }
+  });
+});
+
+describe("processing status", () => {
+  it("admins set it; values are validated; error goes with failed", async () => {
+    const d = await upload(member, "status.txt", "s");
+    const set = (who: { token: string }, qs: string) => as(who)("PUT", `/api/v1/documents/${d.id}/status?${qs}`);
+    expect((await set(owner, "status=processing")).body).toMatchObject({ status: "processing", status_error: null });
+    expect((await set(owner, "status=failed&error=Unreadable%20PDF")).body).toMatchObject({
+      status: "failed",
+      status_error: "Unreadable PDF",
+    });
+    expect((await set(owner, "status=processed")).body).toMatchObject({ status: "processed", status_error: null });
+    const bad = await set(owner, "status=done");
+    expect(bad.status).toBe(422);
+    expect(bad.body.detail[0].loc).toEqual(["query", "status"]);
+    expect((await set(owner, "")).status).toBe(422);
+    const errWithoutFailed = await set(owner, "status=processing&error=x");
+    expect(errWithoutFailed.status).toBe(422);
+    expect(errWithoutFailed.body.detail[0].loc).toEqual(["query", "error"]);
+    expect((await rowOf(d.id))?.status).toBe("processed");
+    // Members may not set it, not even on their own document.
+    expect((await set(member, "status=failed")).status).toBe(403);
+    const hidden = await upload(owner, "hs.txt", "h", { entity_type: "channel", entity_id: privateChannel.id });
+    expect((await as(member)("PUT", `/api/v1/documents/${hidden.id}/status?status=failed`)).status).toBe(404);
+  });
+});
+
+describe("versions", () => {
+  it("a new version becomes the current file and is queued for indexing; restore copies an old one as a new version", async () => {
+    const d = await upload(member, "notes.txt", "first draft");
+    sent = [];
+    const v2 = await call("POST", `/api/v1/documents/${d.id}/versions`, {
+      token: member.token,
+      workspace: ws(),
+      raw: form([new File(["second draft!"], "notes-v2.txt", { type: "text/plain" })], { change_note: "Edits" }),
+    });
+    expect(v2.status, JSON.stringify(v2.body)).toBe(201);
+    expect(v2.body.version).toMatchObject({
+      version_number: 2,
+      is_current: true,
+      change_note: "Edits",
+      file_name: "notes-v2.txt",
+      size_bytes: 13,
+    });
+    expect(v2.body.document).toMatchObject({ current_version: 2, file_name: "notes-v2.txt", size_bytes: 13, index_status: "queued" });
+    expect(indexMessages()).toEqual([expect.objectContaining({ document_id: d.id, version: 2 })]);
+    expect(await fileText(member, d.id)).toBe("second draft!");
+
+    const list = await as(viewer)("GET", `/api/v1/documents/${d.id}/versions`);
+    expect(list.status).toBe(404); // the viewer cannot see a member's unlinked document
+    const mine = await as(member)("GET", `/api/v1/documents/${d.id}/versions`);
+    expect(mine.body.current_version).toBe(2);
+    expect(mine.body.versions.map((v: { version_number: number }) => v.version_number)).toEqual([2, 1]);
+    expect(mine.body.versions[1]).toMatchObject({ uploaded_by_name: "A member", is_current: false, file_name: "notes.txt" });
+    const old = await raw(new URL(mine.body.versions[1].url).pathname + new URL(mine.body.versions[1].url).search);
+    expect(await old.text()).toBe("first draft");
+
+    sent = [];
+    const restored = await as(member)("POST", `/api/v1/documents/${d.id}/versions/1/restore`);
+    expect(restored.status, JSON.stringify(restored.body)).toBe(200);
+    expect(restored.body.version).toMatchObject({ version_number: 3, restored_from_version: 1, file_name: "notes.txt", size_bytes: 11 });
+    expect(restored.body.document.current_version).toBe(3);
+    expect(indexMessages()).toEqual([expect.objectContaining({ document_id: d.id, version: 3 })]);
+    expect(await fileText(member, d.id)).toBe("first draft");
+    const rows = await tenant((db) => db.select().from(documentVersions).where(eq(documentVersions.documentId, d.id)));
+    // Each version owns its own object: the restore is a copy, not a second pointer.
+    expect(new Set(rows.map((r) => r.storageKey)).size).toBe(3);
+    expect(rows.find((r) => r.versionNumber === 3)?.sha256).toBe(rows.find((r) => r.versionNumber === 1)?.sha256);
+
+    expect((await as(member)("POST", `/api/v1/documents/${d.id}/versions/3/restore`)).status).toBe(409);
+    expect((await as(member)("POST", `/api/v1/documents/${d.id}/versions/99/restore`)).status).toBe(404);
+    expect((await as(member)("POST", `/api/v1/documents/${d.id}/versions/zero/restore`)).status).toBe(422);
+  });
+
+  it("bad uploads write nothing; viewers cannot add versions", async () => {
+    const d = await upload(owner, "v.txt", "v", { entity_type: "channel", entity_id: publicChannel.id });
+    sent = [];
+    const post = (who: { token: string }, f: FormData) =>
+      call("POST", `/api/v1/documents/${d.id}/versions`, { token: who.token, workspace: ws(), raw: f });
+    const none = await post(owner, form([], { change_note: "no file" }));
+    expect(none.status).toBe(422);
+    expect(none.body.detail[0].loc).toEqual(["body", "file"]);
+    expect((await post(owner, form([new File([""], "empty.txt")]))).status).toBe(422);
+    const longNote = await post(owner, form([new File(["x"], "x.txt")], { change_note: "n".repeat(1001) }));
+    expect(longNote.status).toBe(422);
+    expect(longNote.body.detail[0].loc).toEqual(["body", "change_note"]);
+    expect((await post(viewer, form([new File(["x"], "x.txt")]))).status).toBe(403);
+    expect((await post(member, form([new File(["x"], "x.txt")]))).status).toBe(403);
+    expect((await rowOf(d.id))?.currentVersion).toBe(1);
+    const objects = await env.FILES.list({ prefix: `documents/${d.id}/` });
+    expect(objects.objects).toHaveLength(1);
+    expect(indexMessages()).toHaveLength(0);
+  });
+});
+
+describe("isolation", () => {
+  it("another workspace's document ids are 404 on every route, from that workspace", async () => {
+    const d = await upload(owner, "iso.txt", "iso", { entity_type: "channel", entity_id: publicChannel.id });
+    const theirs = as(outsider, () => outsider.workspaceId);
+    const upload2 = await call("POST", `/api/v1/documents/${d.id}/versions`, {
+      token: outsider.token,
+      workspace: outsider.workspaceId,
+      raw: form([new File(["x"], "x.txt")]),
+    });
+    expect(upload2.status).toBe(404);
+    for (const [method, path, body] of [
+      ["GET", `/api/v1/documents/${d.id}`],
+      ["PUT", `/api/v1/documents/${d.id}`, { title: "mine now" }],
+      ["DELETE", `/api/v1/documents/${d.id}`],
+      ["PUT", `/api/v1/documents/${d.id}/status?status=failed`],
+      ["GET", `/api/v1/documents/${d.id}/versions`],
+      ["POST", `/api/v1/documents/${d.id}/versions/1/restore`],
+    ] as const) {
+      const r = await theirs(method, path, body);
+      expect(r.status, `${method} ${path}`).toBe(404);
+    }
+    const bulk = await theirs("POST", "/api/v1/documents/bulk-delete", { document_ids: [d.id] });
+    expect(bulk.body.results[0].status).toBe("not_found");
+    expect(await rowOf(d.id)).toMatchObject({ title: "iso.txt", currentVersion: 1 });
+  });
+});
