@@ -301,3 +301,205 @@ describe("isolation", () => {
     expect(await rowOf(d.id)).toMatchObject({ title: "iso.txt", currentVersion: 1 });
   });
 });
+
+describe("links and the reverse lookup", () => {
+  it("links to visible entities with names; hidden targets keep their names to themselves", async () => {
+    const d = await upload(owner, "linked.txt", "l", { entity_type: "channel", entity_id: publicChannel.id });
+    const toPrivate = await as(owner)("POST", `/api/v1/documents/${d.id}/links`, {
+      entity_type: "channel",
+      entity_id: privateChannel.id,
+      note: "also here",
+    });
+    expect(toPrivate.status, JSON.stringify(toPrivate.body)).toBe(201);
+    expect(toPrivate.body).toMatchObject({
+      entity_type: "channel",
+      entity_id: privateChannel.id,
+      entity_name: privateChannel.name,
+      is_primary: false,
+      note: "also here",
+    });
+    const again = await as(owner)("POST", `/api/v1/documents/${d.id}/links`, { entity_type: "channel", entity_id: privateChannel.id });
+    expect(again.body.id).toBe(toPrivate.body.id);
+    const toMember = await as(owner)("POST", `/api/v1/documents/${d.id}/links`, { entity_type: "member", entity_id: member.memberId });
+    expect(toMember.body.entity_name).toBe("A member");
+
+    const mine = await as(owner)("GET", `/api/v1/documents/${d.id}/links`);
+    expect(mine.body.map((l: { entity_name: string }) => l.entity_name)).toEqual([publicChannel.name, privateChannel.name, "A member"]);
+    expect(mine.body[0]).toMatchObject({ is_primary: true, entity_url: `/api/v1/channels/${publicChannel.slug}`, accessible: true });
+    // The viewer sees the document (public channel) but not the private channel: no name, no path.
+    const theirs = await as(viewer)("GET", `/api/v1/documents/${d.id}/links`);
+    const hidden = theirs.body.find((l: { entity_id: string }) => l.entity_id === privateChannel.id);
+    expect(hidden).toMatchObject({ entity_name: null, entity_url: null, accessible: false });
+
+    expect((await as(owner)("DELETE", `/api/v1/documents/${d.id}/links/${mine.body[0].id}`)).status).toBe(409);
+    expect((await as(viewer)("DELETE", `/api/v1/documents/${d.id}/links/${toPrivate.body.id}`)).status).toBe(403);
+    const del = await as(owner)("DELETE", `/api/v1/documents/${d.id}/links/${toPrivate.body.id}`);
+    expect(del.status).toBe(200);
+    expect((await as(owner)("DELETE", `/api/v1/documents/${d.id}/links/${toPrivate.body.id}`)).status).toBe(404);
+    expect((await as(owner)("DELETE", `/api/v1/documents/${d.id}/links/nope`)).status).toBe(404);
+  });
+
+  it("a target that does not exist or is hidden is a 422 on entity_id and writes nothing; the edit rule applies", async () => {
+    const d = await upload(member, "m.txt", "m");
+    for (const target of [
+      { entity_type: "channel", entity_id: privateChannel.id },
+      { entity_type: "channel", entity_id: crypto.randomUUID() },
+      { entity_type: "goal", entity_id: crypto.randomUUID() },
+    ]) {
+      const r = await as(member)("POST", `/api/v1/documents/${d.id}/links`, target);
+      expect(r.status, JSON.stringify(target)).toBe(422);
+      expect(r.body.detail[0].loc).toEqual(["body", "entity_id"]);
+    }
+    expect(
+      (await as(member)("POST", `/api/v1/documents/${d.id}/links`, { entity_type: "planet", entity_id: crypto.randomUUID() })).status,
+    ).toBe(422);
+    expect((await as(member)("POST", `/api/v1/documents/${d.id}/links`, { entity_type: "channel", entity_id: "x" })).status).toBe(422);
+    expect((await as(member)("GET", `/api/v1/documents/${d.id}/links`)).body).toEqual([]);
+    const shared = await upload(owner, "o.txt", "o", { entity_type: "channel", entity_id: publicChannel.id });
+    expect(
+      (await as(member)("POST", `/api/v1/documents/${shared.id}/links`, { entity_type: "member", entity_id: member.memberId })).status,
+    ).toBe(403);
+  });
+
+  it("reverse lookup lists only the documents the caller can see, for an entity they can see", async () => {
+    const goal = await as(owner)("POST", "/api/v1/goals", { title: `Goal ${stamp}` });
+    expect(goal.status, JSON.stringify(goal.body)).toBe(201);
+    const open = await upload(owner, "g1.txt", "1", { entity_type: "goal", entity_id: goal.body.id });
+    const secret = await upload(owner, "g2.txt", "2", { entity_type: "channel", entity_id: privateChannel.id });
+    await as(owner)("POST", `/api/v1/documents/${secret.id}/links`, { entity_type: "goal", entity_id: goal.body.id });
+    const ownerView = await as(owner)("GET", `/api/v1/documents/entity/goal/${goal.body.id}`);
+    expect(ownerView.status, JSON.stringify(ownerView.body)).toBe(200);
+    expect(ownerView.body).toMatchObject({ entity_type: "goal", entity_name: `Goal ${stamp}`, total: 2 });
+    expect(ownerView.body.items.map((i: { id: string }) => i.id).sort()).toEqual([open.id, secret.id].sort());
+    expect(ownerView.body.items.find((i: { id: string }) => i.id === open.id).link.is_primary).toBe(true);
+    // Linked only to the private channel: hidden from the member, in the lookup as everywhere.
+    const hiddenOnly = await upload(owner, "g3.txt", "3", { entity_type: "channel", entity_id: privateChannel.id });
+    const memberView = await as(member)("GET", `/api/v1/documents/entity/channel/${privateChannel.id}`);
+    expect(memberView.status).toBe(404);
+    const pub = await as(member)("GET", `/api/v1/documents/entity/channel/${publicChannel.id}?limit=100`);
+    expect(pub.status).toBe(200);
+    expect(pub.body.items.some((i: { id: string }) => i.id === hiddenOnly.id)).toBe(false);
+    expect((await as(owner)("GET", `/api/v1/documents/entity/goal/${crypto.randomUUID()}`)).status).toBe(404);
+    expect((await as(owner)("GET", `/api/v1/documents/entity/planet/${goal.body.id}`)).status).toBe(422);
+    expect((await as(owner)("GET", `/api/v1/documents/entity/goal/${goal.body.id}?limit=1000`)).status).toBe(422);
+    const page = await as(owner)("GET", `/api/v1/documents/entity/goal/${goal.body.id}?limit=1&skip=1`);
+    expect(page.body).toMatchObject({ total: 2, skip: 1, limit: 1 });
+    expect(page.body.items).toHaveLength(1);
+  });
+});
+
+describe("linkable entities", () => {
+  it("searches what the caller can see, grouped by type, leaving out what is already linked", async () => {
+    const all = await as(owner)("GET", `/api/v1/documents/linkable-entities?query=${stamp}`);
+    expect(all.status, JSON.stringify(all.body)).toBe(200);
+    expect(Object.keys(all.body.results).sort()).toEqual(["channel", "document", "goal", "member", "record", "recordset", "task"]);
+    expect(all.body.results.channel.map((c: { id: string }) => c.id).sort()).toEqual([publicChannel.id, privateChannel.id].sort());
+    const theirs = await as(member)("GET", `/api/v1/documents/linkable-entities?query=${stamp}&entity_type=channel`);
+    expect(Object.keys(theirs.body.results)).toEqual(["channel"]);
+    expect(theirs.body.results.channel.map((c: { id: string }) => c.id)).toEqual([publicChannel.id]);
+    expect(theirs.body.results.channel[0]).toMatchObject({
+      name: publicChannel.name,
+      type: "channel",
+      url: `/api/v1/channels/${publicChannel.slug}`,
+    });
+
+    const d = await upload(owner, `findme-${stamp}.txt`, "f", { entity_type: "channel", entity_id: publicChannel.id });
+    const excluding = await as(owner)("GET", `/api/v1/documents/linkable-entities?query=${stamp}&exclude_document_id=${d.id}`);
+    expect(excluding.body.results.channel.map((c: { id: string }) => c.id)).toEqual([privateChannel.id]);
+    expect(excluding.body.results.document.some((x: { id: string }) => x.id === d.id)).toBe(false);
+    const docs = await as(owner)("GET", `/api/v1/documents/linkable-entities?query=findme-${stamp}&entity_type=document`);
+    expect(docs.body.results.document.map((x: { id: string }) => x.id)).toEqual([d.id]);
+    // Wildcards are literal text.
+    expect((await as(owner)("GET", "/api/v1/documents/linkable-entities?query=%25")).body.total).toBe(0);
+    expect((await as(owner)("GET", "/api/v1/documents/linkable-entities")).status).toBe(422);
+    expect((await as(owner)("GET", "/api/v1/documents/linkable-entities?query=a&limit=51")).status).toBe(422);
+    expect((await as(owner)("GET", "/api/v1/documents/linkable-entities?query=a&entity_type=planet")).status).toBe(422);
+    expect((await as(member)("GET", `/api/v1/documents/linkable-entities?query=a&exclude_document_id=${crypto.randomUUID()}`)).status).toBe(
+      404,
+    );
+  });
+});
+
+describe("saved relationships", () => {
+  it("saves several at once, idempotently, to visible targets only", async () => {
+    const d = await upload(owner, "rel.txt", "r", { entity_type: "channel", entity_id: publicChannel.id });
+    const other = await upload(owner, "other.txt", "o", { entity_type: "channel", entity_id: publicChannel.id });
+    const body = {
+      relationships: [
+        {
+          target_type: "document",
+          target_id: other.id,
+          relationship_type: "references",
+          confidence: 0.9,
+          reason: "cites it",
+          source: "ai",
+        },
+        { target_type: "channel", target_id: privateChannel.id },
+      ],
+    };
+    const saved = await as(owner)("POST", `/api/v1/documents/${d.id}/relationships`, body);
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+    expect(saved.body.count).toBe(2);
+    expect(saved.body.relationships).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          target_type: "document",
+          target_id: other.id,
+          target_name: "other.txt",
+          relationship_type: "references",
+          confidence: 0.9,
+          source: "ai",
+        }),
+        expect.objectContaining({
+          target_type: "channel",
+          target_id: privateChannel.id,
+          target_name: privateChannel.name,
+          relationship_type: "related",
+          source: "manual",
+        }),
+      ]),
+    );
+    const again = await as(owner)("POST", `/api/v1/documents/${d.id}/relationships`, body);
+    expect(again.body.relationships.map((r: { id: string }) => r.id).sort()).toEqual(
+      saved.body.relationships.map((r: { id: string }) => r.id).sort(),
+    );
+    const list = await as(viewer)("GET", `/api/v1/documents/${d.id}/relationships`);
+    expect(list.body).toHaveLength(2);
+    expect(list.body.find((r: { target_type: string }) => r.target_type === "channel")).toMatchObject({
+      target_name: null,
+      accessible: false,
+    });
+
+    for (const bad of [
+      { relationships: [{ target_type: "document", target_id: d.id }] },
+      { relationships: [{ target_type: "goal", target_id: crypto.randomUUID() }] },
+      { relationships: [] },
+      { relationships: [{ target_type: "channel", target_id: publicChannel.id, relationship_type: "Has Spaces" }] },
+      { relationships: [{ target_type: "channel", target_id: publicChannel.id, confidence: 2 }] },
+    ]) {
+      expect((await as(owner)("POST", `/api/v1/documents/${d.id}/relationships`, bad)).status, JSON.stringify(bad)).toBe(422);
+    }
+    // One hidden target in the batch: nothing of it is saved.
+    const mixed = await as(member)("POST", `/api/v1/documents/${(await upload(member, "mm.txt", "m")).id}/relationships`, {
+      relationships: [
+        { target_type: "channel", target_id: publicChannel.id },
+        { target_type: "channel", target_id: privateChannel.id },
+      ],
+    });
+    expect(mixed.status).toBe(422);
+    expect(mixed.body.detail[0].loc).toEqual(["body", "relationships", "1", "target_id"]);
+    expect(
+      (
+        await as(viewer)("POST", `/api/v1/documents/${d.id}/relationships`, {
+          relationships: [{ target_type: "document", target_id: other.id }],
+        })
+      ).status,
+    ).toBe(403);
+
+    const id = saved.body.relationships[0].id;
+    expect((await as(viewer)("DELETE", `/api/v1/documents/${d.id}/relationships/${id}`)).status).toBe(403);
+    expect((await as(owner)("DELETE", `/api/v1/documents/${d.id}/relationships/${id}`)).status).toBe(204);
+    expect((await as(owner)("DELETE", `/api/v1/documents/${d.id}/relationships/${id}`)).status).toBe(404);
+    expect((await as(owner)("GET", `/api/v1/documents/${d.id}/relationships`)).body).toHaveLength(1);
+  });
+});
