@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { QueueMessage } from "../queues";
-import { documents, documentVersions } from "../src/modules/documents/tables";
+import { documentShares, documents, documentVersions } from "../src/modules/documents/tables";
+import { signDownloadUrl } from "../src/platform/signed-urls";
 import { call, databaseUrl, env, type Joined, join, raw, type SignedUp, signup, withDb } from "./harness";
 
 // Documents beyond the core: metadata, delete, status, versions, links, relationships, linkable
@@ -501,5 +502,202 @@ describe("saved relationships", () => {
     expect((await as(owner)("DELETE", `/api/v1/documents/${d.id}/relationships/${id}`)).status).toBe(204);
     expect((await as(owner)("DELETE", `/api/v1/documents/${d.id}/relationships/${id}`)).status).toBe(404);
     expect((await as(owner)("GET", `/api/v1/documents/${d.id}/relationships`)).body).toHaveLength(1);
+  });
+});
+
+describe("share links", () => {
+  const publicGet = (path: string, ip?: string) =>
+    raw(path, { redirect: "manual", ...(ip ? { headers: { "cf-connecting-ip": ip } } : {}) });
+
+  it("a public link reads exactly the document's current file, anonymously; metadata is safe fields only", async () => {
+    const d = await upload(owner, "board.txt", "board pack", {
+      description: "secret plans",
+      tags: "confidential",
+      entity_type: "channel",
+      entity_id: privateChannel.id,
+    });
+    const share = await as(owner)("POST", `/api/v1/documents/${d.id}/share`, { share_type: "public", expires_in_hours: 24 });
+    expect(share.status, JSON.stringify(share.body)).toBe(200);
+    expect(share.body).toMatchObject({ document_id: d.id, share_type: "public" });
+    const url = new URL(share.body.url);
+    expect(url.pathname).toMatch(new RegExp(`^/api/v1/documents/public/${ws()}/[A-Za-z0-9_-]{43}$`));
+    const token = url.pathname.split("/").pop() as string;
+    // Only the hash is stored.
+    const stored = await tenant((db) => db.select().from(documentShares).where(eq(documentShares.documentId, d.id)));
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.tokenHash).not.toContain(token);
+    expect(stored[0]?.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+
+    const res = await publicGet(url.pathname);
+    expect(res.status).toBe(302);
+    expect(res.headers.get("x-ratelimit-limit")).not.toBeNull();
+    const location = new URL(res.headers.get("location") as string);
+    expect(location.pathname).toBe("/api/v1/files/download");
+    expect(Number(location.searchParams.get("exp")) * 1000 - Date.now()).toBeLessThanOrEqual(5 * 60 * 1000);
+    expect(await (await raw(location.pathname + location.search)).text()).toBe("board pack");
+
+    const meta = await call("GET", `${url.pathname}?metadata=true`);
+    expect(meta.status).toBe(200);
+    expect(Object.keys(meta.body).sort()).toEqual(
+      ["content_type", "download_url", "file_name", "id", "share_expires_at", "size_bytes", "title", "updated_at", "version"].sort(),
+    );
+    expect(meta.body).toMatchObject({ id: d.id, title: "board.txt", file_name: "board.txt", size_bytes: 10, version: 1 });
+
+    // A new version: the same link now reads the new file.
+    await call("POST", `/api/v1/documents/${d.id}/versions`, {
+      token: owner.token,
+      workspace: ws(),
+      raw: form([new File(["board pack v2"], "board.txt")]),
+    });
+    const next = new URL((await publicGet(url.pathname)).headers.get("location") as string);
+    expect(await (await raw(next.pathname + next.search)).text()).toBe("board pack v2");
+
+    // Another workspace's id with this token, a wrong token, a malformed one: all the same 404.
+    const wrongs = [
+      `/api/v1/documents/public/${outsider.workspaceId}/${token}`,
+      `/api/v1/documents/public/${crypto.randomUUID()}/${token}`,
+      `/api/v1/documents/public/not-a-workspace/${token}`,
+      `/api/v1/documents/public/${ws()}/${token.slice(0, -1)}A`,
+      `/api/v1/documents/public/${ws()}/short`,
+    ];
+    for (const p of wrongs) {
+      const r = await call("GET", p);
+      expect(r.status, p).toBe(404);
+      expect(r.body.detail).toBe("Shared document not found");
+    }
+
+    expect((await as(owner)("DELETE", `/api/v1/documents/${d.id}/share`)).status).toBe(204);
+    expect((await publicGet(url.pathname)).status).toBe(404);
+    expect((await call("GET", `${url.pathname}?metadata=true`)).status).toBe(404);
+  });
+
+  it("expired links are 404; only editors share publicly; internal links need sign-in", async () => {
+    const d = await upload(owner, "exp.txt", "e", { entity_type: "channel", entity_id: publicChannel.id });
+    const share = await as(owner)("POST", `/api/v1/documents/${d.id}/share`, { expires_in_hours: 1 });
+    const path = new URL(share.body.url).pathname;
+    expect((await publicGet(path)).status).toBe(302);
+    await tenant((db) =>
+      db
+        .update(documentShares)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(documentShares.documentId, d.id)),
+    );
+    expect((await publicGet(path)).status).toBe(404);
+
+    expect((await as(viewer)("POST", `/api/v1/documents/${d.id}/share`, { share_type: "public" })).status).toBe(403);
+    expect((await as(member)("POST", `/api/v1/documents/${d.id}/share`, { share_type: "public" })).status).toBe(403);
+    expect((await as(viewer)("DELETE", `/api/v1/documents/${d.id}/share`)).status).toBe(403);
+    const internal = await as(viewer)("POST", `/api/v1/documents/${d.id}/share`, { share_type: "internal" });
+    expect(internal.status).toBe(200);
+    expect(internal.body).toMatchObject({ id: null, share_type: "internal", url: `http://atrium.test/api/v1/documents/${d.id}` });
+    expect((await raw(new URL(internal.body.url).pathname)).status).toBe(401);
+
+    const meta = await as(owner)("POST", "/api/v1/documents", { title: "No file here" });
+    const noFile = await as(owner)("POST", `/api/v1/documents/${meta.body.id}/share`, {});
+    expect(noFile.status).toBe(422);
+    for (const bad of [{ share_type: "world" }, { expires_in_hours: 0 }, { expires_in_hours: 24 * 366 }, { foo: 1 }]) {
+      expect((await as(owner)("POST", `/api/v1/documents/${d.id}/share`, bad)).status, JSON.stringify(bad)).toBe(422);
+    }
+    expect(await tenant((db) => db.select().from(documentShares).where(eq(documentShares.documentId, meta.body.id)))).toEqual([]);
+  });
+
+  it("a deleted document's link is dead", async () => {
+    const d = await upload(owner, "del.txt", "d");
+    const path = new URL((await as(owner)("POST", `/api/v1/documents/${d.id}/share`, {})).body.url).pathname;
+    expect((await as(owner)("DELETE", `/api/v1/documents/${d.id}`)).status).toBe(204);
+    expect((await publicGet(path)).status).toBe(404);
+  });
+});
+
+describe("/uploads/{path}", () => {
+  it("streams a document object only with a valid, unexpired signature; anything else is 404", async () => {
+    const d = await upload(owner, "up.txt", "uploaded bytes", { entity_type: "channel", entity_id: publicChannel.id });
+    const key = `documents/${d.id}/v1/up.txt`;
+    const signed = new URL((await signDownloadUrl({ secret: env.SIGNING_KEY, baseUrl: env.API_URL, key, ttlSeconds: 60 })).url);
+    const at = (k: string, exp: string | null, sig: string | null) => raw(`/api/v1/uploads/${encodeURIComponent(k)}?exp=${exp}&sig=${sig}`);
+    const ok = await at(key, signed.searchParams.get("exp"), signed.searchParams.get("sig"));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("x-ratelimit-limit")).not.toBeNull();
+    expect(ok.headers.get("content-security-policy")).toContain("sandbox");
+    expect(await ok.text()).toBe("uploaded bytes");
+    const expired = new URL(
+      (await signDownloadUrl({ secret: env.SIGNING_KEY, baseUrl: env.API_URL, key, ttlSeconds: 60 }, Date.now() - 3600_000)).url,
+    );
+    expect((await at(key, expired.searchParams.get("exp"), expired.searchParams.get("sig"))).status).toBe(404);
+    expect((await at(key, signed.searchParams.get("exp"), "AAAA")).status).toBe(404);
+    expect((await at(`documents/${d.id}/v1/other.txt`, signed.searchParams.get("exp"), signed.searchParams.get("sig"))).status).toBe(404);
+    // A validly signed key outside documents/ is not served here.
+    const foreign = new URL(
+      (await signDownloadUrl({ secret: env.SIGNING_KEY, baseUrl: env.API_URL, key: "imports/x/y.csv", ttlSeconds: 60 })).url,
+    );
+    expect((await at("imports/x/y.csv", foreign.searchParams.get("exp"), foreign.searchParams.get("sig"))).status).toBe(404);
+    expect((await raw(`/api/v1/uploads/${encodeURIComponent(key)}`)).status).toBe(422);
+  });
+});
+
+describe("stars, categories and stats", () => {
+  it("star toggles per member", async () => {
+    const d = await upload(owner, "star.txt", "s", { entity_type: "channel", entity_id: publicChannel.id });
+    expect((await as(owner)("POST", `/api/v1/documents/${d.id}/star`)).body).toEqual({ document_id: d.id, starred: true });
+    expect((await as(viewer)("POST", `/api/v1/documents/${d.id}/star`)).body).toEqual({ document_id: d.id, starred: true });
+    expect((await as(owner)("GET", `/api/v1/documents/${d.id}`)).body.is_starred).toBe(true);
+    expect((await as(owner)("POST", `/api/v1/documents/${d.id}/star`)).body.starred).toBe(false);
+    expect((await as(owner)("GET", `/api/v1/documents/${d.id}`)).body.is_starred).toBe(false);
+    expect((await as(viewer)("GET", `/api/v1/documents/${d.id}`)).body.is_starred).toBe(true);
+    const hidden = await upload(owner, "hs.txt", "h", { entity_type: "channel", entity_id: privateChannel.id });
+    expect((await as(member)("POST", `/api/v1/documents/${hidden.id}/star`)).status).toBe(404);
+  });
+
+  it("count only the documents the caller can see", async () => {
+    // A workspace of its own, so the counts are exact.
+    const boss = await signup();
+    const staff = await join(boss, "member");
+    const bossAs = as(boss, () => boss.workspaceId);
+    const staffAs = as(staff, () => boss.workspaceId);
+    const channel = await bossAs("POST", "/api/v1/channels", { name: `stats-${stamp}`, is_private: true });
+    const put = (who: { token: string }, name: string, text: string, fields: Record<string, string>) =>
+      call("POST", "/api/v1/documents/upload", {
+        token: who.token,
+        workspace: boss.workspaceId,
+        raw: form([new File([text], name, { type: "text/plain" })], fields),
+      });
+    const a = await put(boss, "a.txt", "aaaa", { category: "legal" });
+    await put(boss, "b.pdf", "bb", { category: "legal", entity_type: "channel", entity_id: channel.body.id });
+    await put(staff, "c.txt", "c", { category: "finance" });
+    await put(staff, "d.txt", "dddddd", {});
+    await bossAs("PUT", `/api/v1/documents/${a.body.id}/status?status=failed&error=x`);
+    await bossAs("POST", `/api/v1/documents/${a.body.id}/star`);
+
+    const cats = await bossAs("GET", "/api/v1/documents/categories");
+    expect(cats.body).toEqual({
+      categories: ["legal", "finance"],
+      counts: [
+        { category: "legal", count: 2 },
+        { category: "finance", count: 1 },
+      ],
+    });
+    expect((await staffAs("GET", "/api/v1/documents/categories")).body.counts).toEqual([{ category: "finance", count: 1 }]);
+
+    const all = await bossAs("GET", "/api/v1/documents/stats");
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({
+      total_documents: 4,
+      total_size_bytes: 13,
+      starred_by_me: 1,
+      recent_count: 4,
+      by_status: { uploaded: 3, failed: 1 },
+      by_category: { legal: 2, finance: 1, none: 1 },
+    });
+    expect(all.body.by_content_type).toEqual({ "text/plain": 4 });
+    expect(all.body.recent).toHaveLength(4);
+    const mine = await staffAs("GET", "/api/v1/documents/stats");
+    expect(mine.body).toMatchObject({
+      total_documents: 2,
+      total_size_bytes: 7,
+      starred_by_me: 0,
+      by_category: { finance: 1, none: 1 },
+      by_status: { uploaded: 2 },
+    });
+    expect(mine.body.recent.map((r: { title: string }) => r.title).sort()).toEqual(["c.txt", "d.txt"]);
   });
 });
