@@ -701,3 +701,206 @@ describe("stars, categories and stats", () => {
     expect(mine.body.recent.map((r: { title: string }) => r.title).sort()).toEqual(["c.txt", "d.txt"]);
   });
 });
+
+// ---- zip archives built by hand, so names and flags can be hostile --------------------------
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(b: Uint8Array) {
+  let c = 0xffffffff;
+  for (const x of b) c = (CRC_TABLE[(c ^ x) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+interface ZipEntry {
+  name: string;
+  data?: Uint8Array;
+  /** Deflated bytes (method 8) with the true size and CRC given. */
+  deflated?: { bytes: Uint8Array; size: number; crc: number };
+  flags?: number;
+}
+
+/** A zip archive (stored or deflated entries, no extras) from parts. */
+function zipOf(entries: ZipEntry[]): Uint8Array {
+  const enc = new TextEncoder();
+  const locals: Uint8Array[] = [];
+  const centrals: Uint8Array[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = enc.encode(e.name);
+    const data = e.deflated?.bytes ?? e.data ?? new Uint8Array(0);
+    const size = e.deflated?.size ?? data.length;
+    const crc = e.deflated?.crc ?? crc32(data);
+    const method = e.deflated ? 8 : 0;
+    const local = new DataView(new ArrayBuffer(30));
+    local.setUint32(0, 0x04034b50, true);
+    local.setUint16(4, 20, true);
+    local.setUint16(6, e.flags ?? 0, true);
+    local.setUint16(8, method, true);
+    local.setUint16(12, 0x21, true);
+    local.setUint32(14, crc, true);
+    local.setUint32(18, data.length, true);
+    local.setUint32(22, size, true);
+    local.setUint16(26, name.length, true);
+    const central = new DataView(new ArrayBuffer(46));
+    central.setUint32(0, 0x02014b50, true);
+    central.setUint16(4, 20, true);
+    central.setUint16(6, 20, true);
+    central.setUint16(8, e.flags ?? 0, true);
+    central.setUint16(10, method, true);
+    central.setUint16(14, 0x21, true);
+    central.setUint32(16, crc, true);
+    central.setUint32(20, data.length, true);
+    central.setUint32(24, size, true);
+    central.setUint16(28, name.length, true);
+    central.setUint32(38, e.name.endsWith("/") ? 0x10 : 0, true);
+    central.setUint32(42, offset, true);
+    locals.push(new Uint8Array(local.buffer), name, data);
+    centrals.push(new Uint8Array(central.buffer), name);
+    offset += 30 + name.length + data.length;
+  }
+  const cdSize = centrals.reduce((n, c) => n + c.length, 0);
+  const end = new DataView(new ArrayBuffer(22));
+  end.setUint32(0, 0x06054b50, true);
+  end.setUint16(8, entries.length, true);
+  end.setUint16(10, entries.length, true);
+  end.setUint32(12, cdSize, true);
+  end.setUint32(16, offset, true);
+  const parts = [...locals, ...centrals, new Uint8Array(end.buffer)];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** `size` zero bytes, deflated (a few hundred KB for hundreds of MB). */
+async function deflatedZeros(size: number) {
+  const chunk = new Uint8Array(1024 * 1024);
+  const stream = new ReadableStream<Uint8Array>({
+    pull(c) {
+      const left = size - (this as unknown as { sent: number }).sent;
+      if (left <= 0) return c.close();
+      const n = Math.min(left, chunk.length);
+      (this as unknown as { sent: number }).sent += n;
+      c.enqueue(chunk.subarray(0, n));
+    },
+    ...{ sent: 0 },
+  }).pipeThrough(new CompressionStream("deflate-raw"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+describe("bulk upload", () => {
+  const bulk = (who: { token: string }, f: FormData) =>
+    call("POST", "/api/v1/documents/upload/bulk", { token: who.token, workspace: ws(), raw: f });
+  const text = (s: string) => new TextEncoder().encode(s);
+
+  it("plain files and a zip's entries each become a document; junk is ignored and unsafe paths refused", async () => {
+    const archive = zipOf([
+      { name: "docs/", data: new Uint8Array(0) },
+      { name: "docs/a.txt", data: text("alpha") },
+      { name: "docs/sub/b.md", data: text("# beta") },
+      { name: "__MACOSX/docs/._a.txt", data: text("junk") },
+      { name: "docs/.DS_Store", data: text("junk") },
+      { name: "../evil.txt", data: text("evil") },
+      { name: "/etc/passwd", data: text("root") },
+      { name: "docs/empty.txt", data: new Uint8Array(0) },
+    ]);
+    const r = await bulk(
+      owner,
+      form(
+        [
+          new File(["one"], "one.txt", { type: "text/plain" }),
+          new File([archive], "pack.zip", { type: "application/zip" }),
+          new File(["two"], "two.csv"),
+        ],
+        { category: "imported", tags: "bulk", entity_type: "channel", entity_id: publicChannel.id },
+      ),
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const byName = Object.fromEntries(r.body.results.map((x: { file_name: string }) => [x.file_name, x]));
+    expect(r.body.results, JSON.stringify(r.body.results)).toHaveLength(7);
+    expect(Object.keys(byName).sort()).toEqual(["a.txt", "b.md", "empty.txt", "evil.txt", "one.txt", "passwd", "two.csv"]);
+    expect(byName["a.txt"]).toMatchObject({ status: "created", archive: "pack.zip", path: "docs/a.txt" });
+    expect(byName["evil.txt"]).toMatchObject({ status: "failed", path: "../evil.txt", document_id: null });
+    expect(byName.passwd).toMatchObject({ status: "failed", path: "/etc/passwd" });
+    expect(byName["empty.txt"]).toMatchObject({ status: "failed", error: "The file is empty" });
+    expect(r.body).toMatchObject({ total: 7, created: 4, failed: 3 });
+    const created = r.body.results.filter((x: { status: string }) => x.status === "created");
+    expect(
+      indexMessages()
+        .map((m) => m.document_id)
+        .sort(),
+    ).toEqual(created.map((x: { document_id: string }) => x.document_id).sort());
+    const a = await as(member)("GET", `/api/v1/documents/${byName["a.txt"].document_id}`);
+    expect(a.body).toMatchObject({
+      title: "a.txt",
+      category: "imported",
+      tags: ["bulk"],
+      content_type: "text/plain",
+      size_bytes: 5,
+      current_version: 1,
+    });
+    expect(await fileText(member, byName["b.md"].document_id)).toBe("# beta");
+    expect(await fileText(member, byName["two.csv"].document_id)).toBe("two");
+    expect((await as(owner)("GET", `/api/v1/documents/${byName["one.txt"].document_id}/links`)).body[0]).toMatchObject({
+      is_primary: true,
+      entity_id: publicChannel.id,
+    });
+    // The staged archive is gone; nothing named evil was stored anywhere.
+    expect((await env.FILES.list({ prefix: "documents/_bulk/" })).objects).toEqual([]);
+    const all = await env.FILES.list({ prefix: "documents/" });
+    expect(all.objects.some((o) => o.key.includes("evil") || o.key.includes("passwd"))).toBe(false);
+  });
+
+  it("archives over the caps, encrypted or unreadable are refused whole", async () => {
+    const many = zipOf(Array.from({ length: 501 }, (_, i) => ({ name: `f${i}.txt`, data: text(String(i)) })));
+    const big = 201 * 1024 * 1024;
+    const bomb = zipOf([{ name: "zeros.bin", deflated: { bytes: await deflatedZeros(big), size: big, crc: 0 } }]);
+    // Declares 10 bytes, inflates to 60 MB: stopped on the bytes, not the declaration.
+    const liar = zipOf([{ name: "liar.bin", deflated: { bytes: await deflatedZeros(60 * 1024 * 1024), size: 10, crc: 0 } }]);
+    const locked = zipOf([{ name: "secret.txt", data: text("x"), flags: 1 }]);
+    const r = await bulk(
+      owner,
+      form([
+        new File([many], "many.zip"),
+        new File([bomb], "bomb.zip"),
+        new File([liar], "liar.zip"),
+        new File([locked], "locked.zip"),
+        new File(["not a zip"], "fake.zip"),
+      ]),
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.created).toBe(0);
+    const errors = Object.fromEntries(r.body.results.map((x: { archive: string; error: string }) => [x.archive, x.error]));
+    expect(errors["many.zip"]).toMatch(/at most 500/);
+    expect(errors["bomb.zip"]).toMatch(/200 MB/);
+    expect(errors["liar.zip"]).toMatch(/stopped|Could not read/);
+    expect(errors["locked.zip"]).toMatch(/Encrypted/);
+    expect(errors["fake.zip"]).toMatch(/Not a readable zip/);
+    expect(indexMessages()).toEqual([]);
+    expect((await env.FILES.list({ prefix: "documents/_bulk/" })).objects).toEqual([]);
+  });
+
+  it("bad requests write nothing", async () => {
+    const before = (await env.FILES.list({ prefix: "documents/" })).objects.length;
+    const none = await bulk(owner, form([], { category: "x" }));
+    expect(none.status).toBe(422);
+    expect(none.body.detail[0].loc).toEqual(["body", "file"]);
+    const badField = await bulk(owner, form([new File(["x"], "x.txt")], { folder_id: "nope" }));
+    expect(badField.status).toBe(422);
+    expect(badField.body.detail[0].loc).toEqual(["body", "folder_id"]);
+    const hiddenTarget = await bulk(member, form([new File(["x"], "x.txt")], { entity_type: "channel", entity_id: privateChannel.id }));
+    expect(hiddenTarget.status).toBe(404);
+    expect((await bulk(viewer, form([new File(["x"], "x.txt")]))).status).toBe(403);
+    const notMultipart = await call("POST", "/api/v1/documents/upload/bulk", { token: owner.token, workspace: ws(), body: { file: "x" } });
+    expect(notMultipart.status).toBe(422);
+    expect((await env.FILES.list({ prefix: "documents/" })).objects.length).toBe(before);
+    expect(indexMessages()).toEqual([]);
+  });
+});

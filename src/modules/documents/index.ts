@@ -1,5 +1,6 @@
 import { createRouter } from "../../platform/hono";
 import { registerBulkDeleteDocuments } from "./routes/bulk-delete-documents";
+import { registerBulkUploadDocuments } from "./routes/bulk-upload-documents";
 import { registerCreateDocument } from "./routes/create-document";
 import { registerCreateDocumentLink } from "./routes/create-document-link";
 import { registerDeleteDocument } from "./routes/delete-document";
@@ -41,6 +42,7 @@ registerLinkableEntities(documentsRouter);
 registerEntityDocuments(documentsRouter);
 registerPublicSharedDocument(documentsRouter);
 registerUploadDocument(documentsRouter);
+registerBulkUploadDocuments(documentsRouter);
 registerBulkDeleteDocuments(documentsRouter);
 registerGetDocument(documentsRouter);
 registerUpdateDocument(documentsRouter);
