@@ -36,11 +36,12 @@ import { Pool as NeonPool, neonConfig } from "@neondatabase/serverless";
 import pg from "pg";
 import WebSocket from "ws";
 import {
-  BENCH_PASSWORD,
   benchLog,
   fetchJson,
   fmt,
   intEnv,
+  type Joined,
+  joinWorkspace,
   onCleanup,
   percentile,
   round,
@@ -303,40 +304,10 @@ class Subscribers {
 
 const log = benchLog("bench:channels");
 
-interface Person {
-  token: string;
-  memberId: string;
-}
+type Person = Joined;
 
 function headers(token: string, workspace: string, json = false): Record<string, string> {
   return { authorization: `Bearer ${token}`, "x-workspace-id": workspace, ...(json ? { "content-type": "application/json" } : {}) };
-}
-
-/**
- * A new member: invited by email, then accepted with a first password using the token from the
- * invitation email (read from the control database's outbox, i.e. the invitee's mailbox).
- */
-async function joinWorkspace(api: string, control: pg.Client, owner: string, workspace: string, i: number): Promise<Person> {
-  const email = `bench-chan-${RUN_ID}-${i}@example.com`;
-  await fetchJson(`${api}/api/v1/workspaces/${workspace}/invite`, {
-    method: "POST",
-    headers: headers(owner, workspace, true),
-    body: JSON.stringify({ email, role: "member" }),
-    expected: 201,
-  });
-  const mail = await control.query<{ token: string }>(
-    "SELECT data->>'token' AS token FROM email_outbox WHERE to_address = $1 AND template = 'invitation' ORDER BY created_at DESC LIMIT 1",
-    [email],
-  );
-  const token = mail.rows[0]?.token;
-  if (!token) throw new Error(`no invitation email for ${email}`);
-  const accepted = await fetchJson<{ access_token: string }>(`${api}/api/v1/workspaces/invitations/accept`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ token, password: BENCH_PASSWORD, full_name: `Bench Member ${i}` }),
-  });
-  const me = await fetchJson<{ id: string }>(`${api}/api/v1/members/me`, { headers: headers(accepted.access_token, workspace) });
-  return { token: accepted.access_token, memberId: me.id };
 }
 
 interface Posted {
@@ -531,7 +502,15 @@ async function main() {
   const control = new pg.Client({ connectionString: stack.controlUrl });
   await control.connect();
   try {
-    for (let i = 0; i <= USERS; i++) people.push(await joinWorkspace(api, control, owner.token, workspace, i));
+    for (let i = 0; i <= USERS; i++)
+      people.push(
+        await joinWorkspace(api, control, {
+          ownerToken: owner.token,
+          workspace,
+          email: `bench-chan-${RUN_ID}-${i}@example.com`,
+          fullName: `Bench Member ${i}`,
+        }),
+      );
   } finally {
     await control.end();
   }

@@ -435,3 +435,42 @@ async function killGroup(child: ChildProcess): Promise<void> {
   // workerd may outlive npx briefly; make sure nothing of the group is left.
   signalGroup(child, "SIGKILL");
 }
+
+export interface Joined {
+  token: string;
+  memberId: string;
+}
+
+/**
+ * A new member of `workspace` with `role`: invited by email, then accepted with a first password
+ * using the token from the invitation email (read from the control database's outbox, i.e. the
+ * invitee's mailbox). `control` is any client with a `query` on the control database.
+ */
+export async function joinWorkspace(
+  api: string,
+  control: { query<R>(text: string, params: unknown[]): Promise<{ rows: R[] }> },
+  opts: { ownerToken: string; workspace: string; email: string; fullName: string; role?: "member" | "viewer" | "admin" },
+): Promise<Joined> {
+  const auth = { authorization: `Bearer ${opts.ownerToken}`, "x-workspace-id": opts.workspace, "content-type": "application/json" };
+  await fetchJson(`${api}/api/v1/workspaces/${opts.workspace}/invite`, {
+    method: "POST",
+    headers: auth,
+    body: JSON.stringify({ email: opts.email, role: opts.role ?? "member" }),
+    expected: 201,
+  });
+  const mail = await control.query<{ token: string }>(
+    "SELECT data->>'token' AS token FROM email_outbox WHERE to_address = $1 AND template = 'invitation' ORDER BY created_at DESC LIMIT 1",
+    [opts.email],
+  );
+  const token = mail.rows[0]?.token;
+  if (!token) throw new Error(`no invitation email for ${opts.email}`);
+  const accepted = await fetchJson<{ access_token: string }>(`${api}/api/v1/workspaces/invitations/accept`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token, password: BENCH_PASSWORD, full_name: opts.fullName }),
+  });
+  const me = await fetchJson<{ id: string }>(`${api}/api/v1/members/me`, {
+    headers: { authorization: `Bearer ${accepted.access_token}`, "x-workspace-id": opts.workspace },
+  });
+  return { token: accepted.access_token, memberId: me.id };
+}
