@@ -3,7 +3,8 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { QueueMessage } from "../queues";
 import { documentShares, documents, documentVersions } from "../src/modules/documents/tables";
 import { signDownloadUrl } from "../src/platform/signed-urls";
-import { call, databaseUrl, env, type Joined, join, raw, type SignedUp, signup, withDb } from "./harness";
+import { call, databaseUrl, env, type Joined, join, randomIp, raw, type SignedUp, signup, withDb } from "./harness";
+import { describeSecurity } from "./security";
 
 // Documents beyond the core: metadata, delete, status, versions, links, relationships, linkable
 // search, sharing (public links), stars, categories/stats, bulk upload with zips, /uploads.
@@ -279,6 +280,10 @@ describe("versions", () => {
 describe("isolation", () => {
   it("another workspace's document ids are 404 on every route, from that workspace", async () => {
     const d = await upload(owner, "iso.txt", "iso", { entity_type: "channel", entity_id: publicChannel.id });
+    const link = await as(owner)("POST", `/api/v1/documents/${d.id}/links`, { entity_type: "member", entity_id: member.memberId });
+    const rel = await as(owner)("POST", `/api/v1/documents/${d.id}/relationships`, {
+      relationships: [{ target_type: "channel", target_id: publicChannel.id }],
+    });
     const theirs = as(outsider, () => outsider.workspaceId);
     const upload2 = await call("POST", `/api/v1/documents/${d.id}/versions`, {
       token: outsider.token,
@@ -290,16 +295,33 @@ describe("isolation", () => {
       ["GET", `/api/v1/documents/${d.id}`],
       ["PUT", `/api/v1/documents/${d.id}`, { title: "mine now" }],
       ["DELETE", `/api/v1/documents/${d.id}`],
+      ["GET", `/api/v1/documents/${d.id}/file`],
+      ["GET", `/api/v1/documents/${d.id}/signed-url`],
       ["PUT", `/api/v1/documents/${d.id}/status?status=failed`],
       ["GET", `/api/v1/documents/${d.id}/versions`],
       ["POST", `/api/v1/documents/${d.id}/versions/1/restore`],
+      ["GET", `/api/v1/documents/${d.id}/links`],
+      ["POST", `/api/v1/documents/${d.id}/links`, { entity_type: "member", entity_id: member.memberId }],
+      ["DELETE", `/api/v1/documents/${d.id}/links/${link.body.id}`],
+      ["GET", `/api/v1/documents/${d.id}/relationships`],
+      ["POST", `/api/v1/documents/${d.id}/relationships`, { relationships: [{ target_type: "channel", target_id: publicChannel.id }] }],
+      ["DELETE", `/api/v1/documents/${d.id}/relationships/${rel.body.relationships[0].id}`],
+      ["POST", `/api/v1/documents/${d.id}/share`, { share_type: "public" }],
+      ["DELETE", `/api/v1/documents/${d.id}/share`],
+      ["POST", `/api/v1/documents/${d.id}/star`],
+      ["GET", `/api/v1/documents/entity/channel/${publicChannel.id}`],
+      ["GET", `/api/v1/documents/linkable-entities?query=iso&exclude_document_id=${d.id}`],
     ] as const) {
       const r = await theirs(method, path, body);
       expect(r.status, `${method} ${path}`).toBe(404);
     }
     const bulk = await theirs("POST", "/api/v1/documents/bulk-delete", { document_ids: [d.id] });
     expect(bulk.body.results[0].status).toBe("not_found");
+    expect((await theirs("GET", "/api/v1/documents/stats")).body.total_documents).toBe(0);
+    expect((await theirs("GET", "/api/v1/documents/categories")).body.categories).toEqual([]);
+    expect((await theirs("GET", "/api/v1/documents/linkable-entities?query=iso")).body.total).toBe(0);
     expect(await rowOf(d.id)).toMatchObject({ title: "iso.txt", currentVersion: 1 });
+    expect((await as(owner)("GET", `/api/v1/documents/${d.id}/links`)).body).toHaveLength(2);
   });
 });
 
@@ -904,3 +926,58 @@ describe("bulk upload", () => {
     expect(indexMessages()).toEqual([]);
   });
 });
+
+describe("anonymous routes", () => {
+  it("are limited per client IP: one address is cut off with 429 and Retry-After, another is served", async () => {
+    const ip = randomIp();
+    const path = `/api/v1/documents/public/${ws()}/${"A".repeat(43)}`;
+    // Back-to-back (sent together): past the burst, the policy answers 429.
+    const answers = await Promise.all(
+      Array.from({ length: 160 }, async () => {
+        const r = await raw(path, { headers: { "cf-connecting-ip": ip } });
+        await r.body?.cancel();
+        return r;
+      }),
+    );
+    const statuses = new Set(answers.map((r) => r.status));
+    expect([...statuses].sort()).toEqual([404, 429]);
+    const limited = answers.find((r) => r.status === 429) as Response;
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(answers.every((r) => r.headers.get("x-ratelimit-limit") !== null || r.status === 429)).toBe(true);
+    // Another address is served; /uploads is limited by the same per-IP policy.
+    const uploads = await raw("/api/v1/uploads/documents%2Fx?exp=1&sig=x", { headers: { "cf-connecting-ip": randomIp() } });
+    expect(uploads.status).toBe(404);
+    expect(uploads.headers.get("x-ratelimit-limit")).not.toBeNull();
+    expect((await raw(path, { headers: { "cf-connecting-ip": randomIp() } })).status).toBe(404);
+  });
+});
+
+const D = "01900000-0000-7000-8000-000000000000";
+describeSecurity("documents", [
+  { method: "PUT", path: `/api/v1/documents/${D}`, body: { title: "x" }, workspace: true },
+  { method: "DELETE", path: `/api/v1/documents/${D}`, workspace: true },
+  { method: "POST", path: "/api/v1/documents/bulk-delete", body: { document_ids: [D] }, workspace: true },
+  { method: "PUT", path: `/api/v1/documents/${D}/status?status=processing`, workspace: true },
+  { method: "GET", path: `/api/v1/documents/${D}/versions`, workspace: true },
+  { method: "POST", path: `/api/v1/documents/${D}/versions`, workspace: true },
+  { method: "POST", path: `/api/v1/documents/${D}/versions/1/restore`, workspace: true },
+  { method: "GET", path: `/api/v1/documents/${D}/links`, workspace: true },
+  { method: "POST", path: `/api/v1/documents/${D}/links`, body: { entity_type: "channel", entity_id: D }, workspace: true },
+  { method: "DELETE", path: `/api/v1/documents/${D}/links/${D}`, workspace: true },
+  { method: "GET", path: `/api/v1/documents/entity/channel/${D}`, workspace: true },
+  { method: "GET", path: "/api/v1/documents/linkable-entities?query=a", workspace: true },
+  { method: "GET", path: `/api/v1/documents/${D}/relationships`, workspace: true },
+  {
+    method: "POST",
+    path: `/api/v1/documents/${D}/relationships`,
+    body: { relationships: [{ target_type: "channel", target_id: D }] },
+    workspace: true,
+  },
+  { method: "DELETE", path: `/api/v1/documents/${D}/relationships/${D}`, workspace: true },
+  { method: "POST", path: `/api/v1/documents/${D}/share`, body: { share_type: "public" }, workspace: true },
+  { method: "DELETE", path: `/api/v1/documents/${D}/share`, workspace: true },
+  { method: "POST", path: `/api/v1/documents/${D}/star`, workspace: true },
+  { method: "GET", path: "/api/v1/documents/categories", workspace: true },
+  { method: "GET", path: "/api/v1/documents/stats", workspace: true },
+  { method: "POST", path: "/api/v1/documents/upload/bulk", workspace: true },
+]);
