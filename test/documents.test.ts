@@ -623,6 +623,18 @@ describe("share links", () => {
     expect(await tenant((db) => db.select().from(documentShares).where(eq(documentShares.documentId, meta.body.id)))).toEqual([]);
   });
 
+  it("request logs do not show the token", async () => {
+    const log = vi.spyOn(console, "log");
+    const d = await upload(owner, "logged.txt", "l");
+    const path = new URL((await as(owner)("POST", `/api/v1/documents/${d.id}/share`, {})).body.url).pathname;
+    const token = path.split("/").pop() as string;
+    expect((await publicGet(path)).status).toBe(302);
+    const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('"msg":"request"'));
+    expect(lines.some((l) => l.includes(`"path":"/api/v1/documents/public/${ws()}/[redacted]"`))).toBe(true);
+    expect(lines.join("\n")).not.toContain(token);
+    log.mockRestore();
+  });
+
   it("a deleted document's link is dead", async () => {
     const d = await upload(owner, "del.txt", "d");
     const path = new URL((await as(owner)("POST", `/api/v1/documents/${d.id}/share`, {})).body.url).pathname;
