@@ -196,6 +196,57 @@ describe("metadata documents, list and get", () => {
     expect((await as(member)("GET", `/api/v1/documents/${inPublic.body.id}`)).status).toBe(200);
   });
 
+  it("follows every kind of link: tasks, records, recordsets, goals and members, each by its own module's rule", async () => {
+    const o = as(owner);
+    const linked = async (entity_type: string, entity_id: string) => {
+      const r = await upload(owner, new File([entity_type], `${entity_type}.txt`), { entity_type, entity_id });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body.id as string;
+    };
+    const assigned = await o("POST", "/api/v1/tasks", { title: "Assigned to the member", assignee_ids: [member.memberId] });
+    const ownersTask = await o("POST", "/api/v1/tasks", { title: "The owner's own task" });
+    const rs = await o("POST", "/api/v1/recordsets", {
+      name: `Docs rs ${Date.now().toString(36)}`,
+      fields: [{ key: "name", name: "Name", type: "text", is_primary: true }],
+    });
+    expect(rs.status, JSON.stringify(rs.body)).toBe(201);
+    const rec = await o("POST", "/api/v1/records", { recordset_id: rs.body.id, field_values: { name: "Acme" } });
+    expect(rec.status, JSON.stringify(rec.body)).toBe(201);
+    const goal = await o("POST", "/api/v1/goals", { title: "Docs goal", key_results: [{ title: "KR" }] });
+    expect(goal.status, JSON.stringify(goal.body)).toBe(201);
+
+    const docs = {
+      assignedTask: await linked("task", assigned.body.id),
+      ownersTask: await linked("task", ownersTask.body.id),
+      record: await linked("record", rec.body.id),
+      recordset: await linked("recordset", rs.body.id),
+      goal: await linked("goal", goal.body.id),
+      toMember: await linked("member", member.memberId),
+      toViewer: await linked("member", viewer.memberId),
+    };
+    const seen = async (who: { token: string }) =>
+      new Set((await as(who)("GET", "/api/v1/documents?limit=100")).body.items.map((d: { id: string }) => d.id as string));
+    let mine = await seen(member);
+    expect(mine.has(docs.assignedTask)).toBe(true);
+    expect(mine.has(docs.ownersTask)).toBe(false);
+    expect(mine.has(docs.record)).toBe(false);
+    expect(mine.has(docs.recordset)).toBe(false);
+    expect(mine.has(docs.goal)).toBe(true); // members hold can_view_goal by default
+    expect(mine.has(docs.toMember)).toBe(true);
+    expect(mine.has(docs.toViewer)).toBe(false);
+
+    // A grant on the recordset opens the record's and the recordset's documents; a deleted record closes its own again.
+    expect((await o("POST", `/api/v1/recordsets/${rs.body.slug}/access`, { member_id: member.memberId })).status).toBe(201);
+    mine = await seen(member);
+    expect(mine.has(docs.record)).toBe(true);
+    expect(mine.has(docs.recordset)).toBe(true);
+    expect((await o("DELETE", `/api/v1/records/${rec.body.id}`)).status).toBeLessThan(300);
+    mine = await seen(member);
+    expect(mine.has(docs.record)).toBe(false);
+    expect(mine.has(docs.recordset)).toBe(true);
+    expect((await as(member)("GET", `/api/v1/documents/${docs.record}`)).status).toBe(404);
+  });
+
   it("filters, sorts and pages", async () => {
     const tag = `t${Date.now().toString(36)}`;
     const a = await upload(owner, new File(["aaa"], "alpha.txt"), { tags: `${tag},x`, category: `cat-${tag}` });

@@ -583,18 +583,21 @@ async function storeVersion(id: string, version: number, name: string, content: 
 describe("index lifecycle", () => {
   it("a new version makes the index stale (the old chunks serve), then ready with only the new version's chunks", async () => {
     const id = await indexed(owner, "policy.md", "# Policy\n\nRefunds take fourteen days.");
-    await storeVersion(id, 2, "policy.md", "# Policy\n\nRefunds now take seven days, via the xylophone portal.");
+    captureQueue();
+    const form = new FormData();
+    form.append(
+      "file",
+      new File(["# Policy\n\nRefunds now take seven days, via the xylophone portal."], "policy.md", { type: "text/markdown" }),
+    );
+    const v2 = await call("POST", `/api/v1/documents/${id}/versions`, { token: owner.token, workspace: ws(), raw: form });
+    expect(v2.status, JSON.stringify(v2.body)).toBe(201);
+    expect(sent).toEqual([expect.objectContaining({ type: "document.index", document_id: id, version: 2 })]);
     const stale = await indexOf(id);
-    expect(stale.body).toMatchObject({ stale: true, current_version: 2, indexed_version: 1, chunk_count: 1 });
+    expect(stale.body).toMatchObject({ stale: true, current_version: 2, indexed_version: 1, chunk_count: 1, index_status: "queued" });
     // Meanwhile retrieval still answers from version 1.
     const old = await search(owner, { query: "refunds fourteen days", document_ids: [id], mode: "fulltext" });
     expect(old.body.results[0]).toMatchObject({ document_id: id, version: 1 });
-    captureQueue();
-    const re = await as(owner)("POST", `/api/v1/documents/${id}/reindex`);
-    expect(re.status, JSON.stringify(re.body)).toBe(202);
-    expect(re.body).toMatchObject({ index_status: "queued", stale: true });
-    expect(sent).toEqual([expect.objectContaining({ type: "document.index", document_id: id, version: 2 })]);
-    // Already queued: a second reindex is a conflict, and nothing more is sent.
+    // Already queued: a reindex is a conflict, and nothing more is sent.
     expect((await as(owner)("POST", `/api/v1/documents/${id}/reindex`)).status).toBe(409);
     expect(sent).toHaveLength(1);
     await drain();
@@ -609,6 +612,15 @@ describe("index lifecycle", () => {
     expect(chunks.map((c) => c.versionNumber)).toEqual([2]);
     const now = await search(owner, { query: "xylophone portal", document_ids: [id] });
     expect(now.body.results[0]).toMatchObject({ document_id: id, version: 2 });
+    // A reindex of the ready version rebuilds its chunks (new rows, same content).
+    captureQueue();
+    const re = await as(owner)("POST", `/api/v1/documents/${id}/reindex`);
+    expect(re.status, JSON.stringify(re.body)).toBe(202);
+    expect(re.body).toMatchObject({ index_status: "queued", stale: false, indexed_version: 2 });
+    await drain();
+    const rebuilt = await chunksOf(id);
+    expect(rebuilt.map((c) => c.content)).toEqual(chunks.map((c) => c.content));
+    expect(rebuilt[0]?.id).not.toBe(chunks[0]?.id);
   });
 
   it("an old version's message after a newer one is skipped", async () => {

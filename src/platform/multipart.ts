@@ -15,6 +15,16 @@ export interface MultipartFileMeta {
 
 export interface FileSink {
   write(b: Uint8Array): Promise<void>;
+  /** Called when the part's last byte has been written (multiple-file reads finish each file here). */
+  end?(): Promise<void>;
+}
+
+export interface MultipartOptions {
+  /**
+   * Every file part named `file` (or `files`, `upload`) goes to its own openFile() sink, each
+   * within maxFileBytes, up to `maxFiles` (413 beyond). Default: only the first file part.
+   */
+  multiple?: { maxFiles: number };
 }
 
 /** The boundary of a multipart/form-data content type, or null. */
@@ -44,17 +54,25 @@ function partHeaders(raw: string) {
 /**
  * Streams a multipart/form-data body: the first file part goes to `openFile()`'s sink as it
  * arrives (never buffered whole, so a 100 MB upload costs a few MiB of memory), text parts are
- * collected (64 KiB each at most). More than `maxFileBytes` in the file is a 413.
+ * collected (64 KiB each at most). More than `maxFileBytes` in the file is a 413. With
+ * `opts.multiple`, each file part gets its own sink (`files` lists them; `file` is the first).
  */
 export async function streamMultipart(
   body: ReadableStream<Uint8Array>,
   boundary: string,
   maxFileBytes: number,
   openFile: (meta: MultipartFileMeta) => FileSink,
-): Promise<{ fields: Record<string, string>; file: (MultipartFileMeta & { size: number }) | null }> {
+  opts: MultipartOptions = {},
+): Promise<{
+  fields: Record<string, string>;
+  file: (MultipartFileMeta & { size: number }) | null;
+  files: (MultipartFileMeta & { size: number })[];
+}> {
   const delim = enc.encode(`\r\n--${boundary}`);
   const fields: Record<string, string> = {};
   let file: (MultipartFileMeta & { size: number }) | null = null;
+  const files: (MultipartFileMeta & { size: number })[] = [];
+  const fileFields = opts.multiple ? ["file", "files", "upload"] : ["file", "upload"];
   // A leading CRLF lets the first boundary match the same delimiter as the others.
   let buf: Uint8Array = enc.encode("\r\n");
   type State = "preamble" | "after" | "headers" | "body" | "done";
@@ -112,8 +130,12 @@ export async function streamMultipart(
         }
         const h = partHeaders(empty ? "" : dec.decode(buf.subarray(0, i)));
         buf = buf.slice(empty ? 2 : i + 4);
-        if (h.filename !== undefined && !file && (h.name === "file" || h.name === "upload")) {
+        if (h.filename !== undefined && (!file || opts.multiple) && fileFields.includes(h.name)) {
+          if (opts.multiple && files.length >= opts.multiple.maxFiles) {
+            throw new ServiceError("payload_too_large", `At most ${opts.multiple.maxFiles} files per request`);
+          }
           file = { field: h.name, filename: h.filename, contentType: h.contentType, size: 0 };
+          files.push(file);
           part = { kind: "file", sink: openFile(file) };
         } else if (h.filename === undefined && h.name) part = { kind: "field", name: h.name, chunks: [], size: 0 };
         else part = { kind: "skip" };
@@ -131,6 +153,7 @@ export async function streamMultipart(
           return false;
         }
         await emit(buf.subarray(0, i));
+        if (part.kind === "file") await part.sink.end?.();
         if (part.kind === "field") fields[part.name] = dec.decode(concatBytes(part.chunks));
         buf = buf.slice(i + delim.length);
         state = "after";
@@ -150,5 +173,5 @@ export async function streamMultipart(
     while (await step(true)) {}
     if ((state as State) !== "done") throw new ServiceError("bad_request", "Malformed multipart body (no closing boundary)");
   }
-  return { fields, file };
+  return { fields, file: files[0] ?? null, files };
 }

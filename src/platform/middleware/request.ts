@@ -14,6 +14,8 @@ const SECRET_PATHS: [RegExp, string][] = [
   [/^(\/api\/v1\/auth\/signup\/jobs\/)[^/]+/i, "$1[redacted]"],
   // A payment invite code is its endpoint's only credential.
   [/^(\/api\/v1\/auth\/stripe-invite\/)[^/]+/i, "$1[redacted]"],
+  // A document share token reads the document's file for anyone holding it.
+  [/^(\/api\/v1\/documents\/public\/[^/]+\/)[^/]+/i, "$1[redacted]"],
 ];
 
 export const loggedPath = (path: string) => SECRET_PATHS.reduce((p, [re, to]) => p.replace(re, to), path);

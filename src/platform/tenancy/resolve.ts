@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { tenantMigrations } from "../../../migrations/tenant";
 import type { ServiceContext, WorkspaceScope } from "../context";
+import type { Db } from "../db";
 import { latestMigration } from "../db/migrator";
 import { ServiceError } from "../errors";
 import { isRole } from "../identity/roles";
@@ -154,4 +155,34 @@ export async function resolveWorkspaceForSystem(ctx: ServiceContext, workspaceId
   const scope: WorkspaceScope = { id, role: "owner", membershipId: "" };
   ctx.bindTenant(scope, await tenantConnectionString(ctx.env.ENCRYPTION_KEY, encrypted));
   return scope;
+}
+
+/**
+ * The tenant database of an active workspace whose schema is current, for a request that carries
+ * no member: anonymous reads authorised by a token stored in that database (document share
+ * links). No workspace scope is bound, so nothing downstream can act as a member. Unknown,
+ * inactive or outdated workspaces are null (the caller answers 404, whatever the reason).
+ */
+export async function tenantDbForToken(ctx: ServiceContext, workspaceId: string): Promise<Db | null> {
+  if (!isUuid(workspaceId)) return null;
+  const id = workspaceId.toLowerCase();
+  const cached = ready.get(id);
+  let encrypted: string;
+  if (cached && cached.until > Date.now()) encrypted = cached.encrypted;
+  else {
+    const [row] = await ctx.control
+      .select({
+        workspaceStatus: workspaces.status,
+        encrypted: tenantDatabases.connectionEncrypted,
+        schemaVersion: tenantDatabases.schemaVersion,
+      })
+      .from(workspaces)
+      .leftJoin(tenantDatabases, eq(tenantDatabases.workspaceId, workspaces.id))
+      .where(eq(workspaces.id, id))
+      .limit(1);
+    if (row?.workspaceStatus !== "active" || !row.encrypted || isSchemaBehind(row.schemaVersion)) return null;
+    encrypted = row.encrypted;
+    remember(id, encrypted);
+  }
+  return ctx.connections.open(await tenantConnectionString(ctx.env.ENCRYPTION_KEY, encrypted));
 }

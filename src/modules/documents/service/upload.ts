@@ -20,7 +20,7 @@ export const invalid = (loc: (string | number)[], msg: string) =>
   new ServiceError("validation_error", msg, { issues: [{ loc, msg, type: "value_error" }] });
 
 /** Writes the file to R2 and hashes it on the way (one pass, never buffered whole). */
-class HashingSink implements FileSink {
+export class HashingSink implements FileSink {
   private readonly digest = new crypto.DigestStream("SHA-256");
   private readonly hashWriter = this.digest.getWriter();
   constructor(readonly r2: R2BytesWriter) {}
