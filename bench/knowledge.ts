@@ -73,6 +73,8 @@ async function bundleSearch(appDir: string) {
     format: "esm",
     platform: "node",
     external: ["@neondatabase/serverless", "pg", "ws", "cloudflare:*"],
+    // The visibility rule reaches the tenancy code, which bundles the migration SQL as text (as wrangler does).
+    loader: { ".sql": "text" },
     logLevel: "warning",
   });
   return import(pathToFileURL(out).href) as Promise<{

@@ -467,6 +467,18 @@ describe("hybrid retrieval", () => {
     expect(vec.body.results[0].score).toBe(vec.body.results[0].vector_similarity);
   });
 
+  it("a code in the question (CC-4471) picks its one passage out of many that share the common words", async () => {
+    const common = "The approved budget is booked against the cost centre named below. Budget review and cost centre notes. ";
+    const ids: string[] = [];
+    for (const code of ["CC-1001", "CC-4471", "CC-7310"]) {
+      ids.push(await indexed(owner, `budget-${code}.md`, `# Budget\n\n${common.repeat(code === "CC-4471" ? 1 : 4)}Cost centre ${code}.`));
+    }
+    for (const mode of ["fulltext", "hybrid"]) {
+      const r = await search(owner, { query: "Which budget covers cost centre CC-4471?", mode, document_ids: ids });
+      expect(r.body.results[0]?.document_id, mode).toBe(ids[1]);
+    }
+  });
+
   it("filters (document ids, tags, categories, linked entity) and the score threshold apply inside the query", async () => {
     const ids = (r: { body: { results: { document_id: string }[] } }) => [...new Set(r.body.results.map((h) => h.document_id))];
     expect(ids(await search(owner, { query: topic, document_ids: [visible[1], visible[2]] }))).toEqual(

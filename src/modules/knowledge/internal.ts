@@ -59,21 +59,38 @@ export function indexStatusJson(d: DocumentRow, chunks: { version: number; count
  */
 export async function countJobDocument(ctx: ServiceContext, jobId: string, outcome: "indexed" | "failed" | "skipped"): Promise<void> {
   if (!isUuid(jobId)) return;
-  const r = await ctx.control.execute<{ result: Record<string, unknown> | null; status: string }>(sql`
+  const r = await ctx.control.execute<{ result: Record<string, unknown> | null }>(sql`
     update ${jobs} set
       result = coalesce(result, '{}'::jsonb) || jsonb_build_object(${outcome}::text, coalesce((result->>${outcome})::int, 0) + 1),
       updated_at = now()
     where id = ${jobId} and status not in ('COMPLETED', 'FAILED')
-    returning result, status`);
+    returning result`);
   const row = r.rows[0];
-  if (!row) return;
-  const res = row.result ?? {};
+  if (row) await reportJob(ctx, jobId, row.result ?? {});
+}
+
+/**
+ * Fixes a job's `total` once every document has been queued (documents deleted meanwhile are
+ * not waited for), and completes it if the counts are already there.
+ */
+export async function setJobTotal(ctx: ServiceContext, jobId: string, total: number): Promise<void> {
+  const r = await ctx.control.execute<{ result: Record<string, unknown> | null }>(sql`
+    update ${jobs} set result = coalesce(result, '{}'::jsonb) || jsonb_build_object('total', ${total}::int), updated_at = now()
+    where id = ${jobId} and status not in ('COMPLETED', 'FAILED')
+    returning result`);
+  const row = r.rows[0];
+  if (row) await reportJob(ctx, jobId, row.result ?? {});
+}
+
+async function reportJob(ctx: ServiceContext, jobId: string, res: Record<string, unknown>): Promise<void> {
   const n = (k: string) => Number(res[k] ?? 0);
-  const total = n("total");
+  // `total` is known once every document is queued; until then progress uses the count made at the start.
+  const known = res.total !== undefined;
+  const total = known ? n("total") : n("estimated_total");
   const done = n("indexed") + n("failed") + n("skipped");
-  const message = `Indexed ${n("indexed")} of ${total || "?"} documents${n("failed") ? `; ${n("failed")} failed` : ""}`;
+  const message = `Indexed ${n("indexed")} of ${total} documents${n("failed") ? `; ${n("failed")} failed` : ""}`;
   const reporter = new JobReporter(ctx, jobId);
-  if (total > 0 && done >= total) {
+  if (known && done >= total) {
     await reporter.update({ status: "COMPLETED", progress: 100, step: "completed", message, result: res });
   } else {
     // No `result` here: writing it would overwrite a concurrent worker's increment.

@@ -12,8 +12,8 @@ const route = createRoute({
   tags: ["Knowledge"],
   summary: "Stream a re-index job's progress via Server-Sent Events (SSE).",
   description:
-    "Unnamed events with id:; data is {job_id, status, progress 0-100, current_step, result: {message, total, indexed, " +
-    "failed, skipped}, error_message}. Closes after COMPLETED or FAILED. Resume with Last-Event-ID. The job's starter and " +
+    "Unnamed events with id:; data is {job_id, status, progress 0-100, current_step, result: {message; at the end total, " +
+    "indexed, failed, skipped}, error_message}. Closes after COMPLETED or FAILED. Resume with Last-Event-ID. The job's starter and " +
     "workspace admins only (others: 404)." +
     STREAM_TICKET_NOTE,
   security: bearerSecurity,

@@ -10,7 +10,7 @@ import { createJob, getJob, JobReporter, streamJob } from "../../../platform/job
 import { getDocumentForActor, visibleDocumentsSql } from "../../documents/access";
 import { queueIndexing } from "../../documents/internal";
 import { documents } from "../../documents/tables";
-import { indexStatusJson, REINDEX_JOB, REINDEX_MESSAGE } from "../internal";
+import { indexStatusJson, REINDEX_JOB, REINDEX_MESSAGE, setJobTotal } from "../internal";
 import { EMBEDDING_DIMENSIONS, knowledgeChunks } from "../tables";
 import { bindWorkspace, indexableDocuments } from "./indexer";
 
@@ -20,6 +20,8 @@ const ReindexMessageSchema = z.object({
   workspace_id: z.uuid(),
   job_id: z.uuid(),
   after: z.uuid().nullable().optional(),
+  /** Documents queued by the pages before this one. */
+  queued: z.number().int().min(0).optional(),
 });
 
 /** Documents queued per reindex message; the next page goes in a continuation message. */
@@ -95,7 +97,13 @@ export async function reindexWorkspace(ctx: ServiceContext) {
     });
     return { job_id: jobId, status: "COMPLETED" as const, total_documents: 0 };
   }
-  await reporter.update({ status: "QUEUED", progress: 0, step: "queued", message: `Re-indexing ${total} documents`, result: { total } });
+  await reporter.update({
+    status: "QUEUED",
+    progress: 0,
+    step: "queued",
+    message: `Re-indexing ${total} documents`,
+    result: { estimated_total: total },
+  });
   const message = { type: REINDEX_MESSAGE, request_id: ctx.requestId, workspace_id: ws.id, job_id: jobId, after: null };
   try {
     await ctx.env.IMPORTS_QUEUE.send(message);
@@ -145,10 +153,14 @@ export async function runReindexMessage(ctx: ServiceContext, body: QueueMessage)
   for (const d of page) {
     await queueIndexing(ctx, d.id, d.version, m.job_id);
   }
+  const queued = (m.queued ?? 0) + page.length;
   const last = page[page.length - 1];
   if (page.length === REINDEX_PAGE && last) {
-    await ctx.env.IMPORTS_QUEUE.send({ ...m, request_id: uuidv7(), after: last.id });
+    await ctx.env.IMPORTS_QUEUE.send({ ...m, request_id: uuidv7(), after: last.id, queued });
+    return;
   }
+  // The last page: the job waits for exactly the documents queued (some may have been deleted since it was counted).
+  await setJobTotal(ctx, m.job_id, queued);
 }
 
 /** A re-index job of this workspace, visible to whoever started it and to owners/admins; else 404. */

@@ -76,23 +76,24 @@ export async function searchKnowledge(ctx: ServiceContext, o: KnowledgeSearchOpt
   const mode = o.mode ?? "hybrid";
   const topK = Math.min(Math.max(o.top_k ?? 10, 1), MAX_TOP_K);
   const query = o.query.trim();
-  // With nothing indexed there is nothing to find: no embedding call (and no credits) for it.
-  const [visible, anyIndexed] = await Promise.all([
-    visibleDocumentsSql(ctx),
-    ctx.db.select({ id: documents.id }).from(documents).where(isNotNull(documents.indexedVersion)).limit(1),
-  ]);
-  if (anyIndexed.length === 0) return { query, mode, top_k: topK, results: [], embedding_model: null, reranked: false };
-
-  let vector: number[] | null = null;
-  let model: string | null = null;
-  if (mode !== "fulltext" && o.embedding) {
-    vector = unit(o.embedding.vector);
-    model = o.embedding.model;
-  } else if (mode !== "fulltext") {
-    const r = await embed(ctx, { input: [query], operation: "knowledge_search", dimensions: EMBEDDING_DIMENSIONS });
-    vector = unit(r.vectors[0] ?? []);
-    model = r.model;
-  }
+  // With nothing indexed there is nothing to find: no embedding call (and no credits) for it. The
+  // query is embedded while the caller's visibility is worked out (the two are independent).
+  const anyIndexed = ctx.db.select({ id: documents.id }).from(documents).where(isNotNull(documents.indexedVersion)).limit(1);
+  const embedding: Promise<{ vector: number[]; model: string } | null> =
+    mode === "fulltext"
+      ? Promise.resolve(null)
+      : o.embedding
+        ? Promise.resolve(o.embedding)
+        : anyIndexed.then(async (rows) => {
+            if (rows.length === 0) return null;
+            const r = await embed(ctx, { input: [query], operation: "knowledge_search", dimensions: EMBEDDING_DIMENSIONS });
+            return { vector: r.vectors[0] ?? [], model: r.model };
+          });
+  // Settled together, so a failed embedding never leaves the other promises unobserved.
+  const [visible, indexed, emb] = await Promise.all([visibleDocumentsSql(ctx), anyIndexed, embedding]);
+  if (indexed.length === 0) return { query, mode, top_k: topK, results: [], embedding_model: null, reranked: false };
+  const vector = emb ? unit(emb.vector) : null;
+  const model = emb?.model ?? null;
   const fetchK = o.rerank ? Math.min(topK * 2, MAX_TOP_K * 2) : topK;
   // Enough candidates from each method that fusion has overlap to work with.
   const candidates = Math.min(Math.max(fetchK * 4, 40), 400);
@@ -120,10 +121,13 @@ export async function searchKnowledge(ctx: ServiceContext, o: KnowledgeSearchOpt
   // question finds passages that answer it; quotes or -word switch to web search syntax (phrases,
   // exclusions, all words required).
   const strict = /["]|(^|\s)-\S/.test(query);
-  const tsquery = strict
-    ? sql`websearch_to_tsquery('english', ${query})`
-    : sql`coalesce((select string_agg(quote_literal(replace(l, chr(92), '')), ' | ')
-        from unnest(tsvector_to_array(to_tsvector('english', ${query}))) l)::tsquery, ''::tsquery)`;
+  const lexemes = (where: SQL, join: string) =>
+    sql`(select string_agg(quote_literal(replace(l, chr(92), '')), ${join})
+      from unnest(tsvector_to_array(to_tsvector('english', ${query}))) l where ${where})::tsquery`;
+  // Codes and numbers ("CC-4471", "2291") are what a question names to pick one document out of
+  // many alike: a passage holding every one of them ranks above those that share only common words.
+  const idquery = lexemes(sql`l ~ '[0-9]'`, " & ");
+  const tsquery = strict ? sql`websearch_to_tsquery('english', ${query})` : sql`coalesce(${lexemes(sql`true`, " | ")}, ''::tsquery)`;
   const useVector = mode !== "fulltext" && vector !== null;
   const vec = vector ? sql`${vectorLiteral(vector)}::real[]` : sql`null::real[]`;
   const score =
@@ -148,16 +152,19 @@ export async function searchKnowledge(ctx: ServiceContext, o: KnowledgeSearchOpt
     vector_rank: number | null;
     vector_similarity: number | null;
   }>(sql`
-    with q as (select ${tsquery} as tsq),
+    with q as (select ${tsquery} as tsq, ${idquery} as idq),
     docs as materialized (
       select documents.id, documents.title, documents.indexed_version from documents
       where ${sql.join(docFilters, sql` and `)}
     ),
     ft as (
-      select c.id, row_number() over (order by ts_rank_cd(c.tsv, q.tsq, 32) desc, c.id) as rk, ts_rank_cd(c.tsv, q.tsq, 32) as score
-      from knowledge_chunks c join docs d on d.id = c.document_id and c.version_number = d.indexed_version, q
-      where ${useText ? sql`c.tsv @@ q.tsq` : sql`false`}
-      order by score desc, c.id limit ${candidates}
+      select id, row_number() over (order by score desc, id) as rk, score from (
+        select c.id, case when q.idq is null then ts_rank_cd(c.tsv, q.tsq, 32)
+          else (ts_rank_cd(c.tsv, q.tsq, 32) + (c.tsv @@ q.idq)::int) / 2 end as score
+        from knowledge_chunks c join docs d on d.id = c.document_id and c.version_number = d.indexed_version, q
+        where ${useText ? sql`c.tsv @@ q.tsq` : sql`false`}
+        order by score desc, c.id limit ${candidates}
+      ) t
     ),
     vc as (
       select id, row_number() over (order by dist, id) as rk, 1 - dist as sim from (
