@@ -132,7 +132,11 @@ export async function searchKnowledge(ctx: ServiceContext, o: KnowledgeSearchOpt
   const vec = vector ? sql`${vectorLiteral(vector)}::real[]` : sql`null::real[]`;
   const score =
     mode === "hybrid"
-      ? sql`(coalesce(1.0 / (${RRF_K} + ft.rk), 0) + coalesce(1.0 / (${RRF_K} + vc.rk), 0)) * ${(RRF_K + 1) / 2}`
+      ? // A passage holding every code the question names counts as a third list's first place, so
+        // vector neighbours that share only common words cannot outvote it; scaled so 1 = first everywhere.
+        sql`(coalesce(1.0 / (${RRF_K} + ft.rk), 0) + coalesce(1.0 / (${RRF_K} + vc.rk), 0)
+          + case when ft.idmatch then 1.0 / (${RRF_K} + 1) else 0 end)
+          * ${RRF_K + 1} / (2 + (select (idq is not null)::int from q))`
       : mode === "fulltext"
         ? sql`ft.score`
         : sql`vc.sim`;
@@ -158,9 +162,10 @@ export async function searchKnowledge(ctx: ServiceContext, o: KnowledgeSearchOpt
       where ${sql.join(docFilters, sql` and `)}
     ),
     ft as (
-      select id, row_number() over (order by score desc, id) as rk, score from (
+      select id, row_number() over (order by score desc, id) as rk, score, idmatch from (
         select c.id, case when q.idq is null then ts_rank_cd(c.tsv, q.tsq, 32)
-          else (ts_rank_cd(c.tsv, q.tsq, 32) + (c.tsv @@ q.idq)::int) / 2 end as score
+          else (ts_rank_cd(c.tsv, q.tsq, 32) + (c.tsv @@ q.idq)::int) / 2 end as score,
+          coalesce(c.tsv @@ q.idq, false) as idmatch
         from knowledge_chunks c join docs d on d.id = c.document_id and c.version_number = d.indexed_version, q
         where ${useText ? sql`c.tsv @@ q.tsq` : sql`false`}
         order by score desc, c.id limit ${candidates}
