@@ -362,6 +362,40 @@ describe("links and the reverse lookup", () => {
     expect((await as(owner)("DELETE", `/api/v1/documents/${d.id}/links/nope`)).status).toBe(404);
   });
 
+  it("names tasks, records and recordsets for those who see them", async () => {
+    const o = as(owner);
+    const task = await o("POST", "/api/v1/tasks", { title: `Owner task ${stamp}` });
+    const rs = await o("POST", "/api/v1/recordsets", {
+      name: `Accounts ${stamp}`,
+      fields: [{ key: "name", name: "Name", type: "text", is_primary: true }],
+    });
+    const rec = await o("POST", "/api/v1/records", { recordset_id: rs.body.id, field_values: { name: "Acme" } });
+    expect([task.status, rs.status, rec.status]).toEqual([201, 201, 201]);
+    const d = await upload(owner, "kinds.txt", "k", { entity_type: "channel", entity_id: publicChannel.id });
+    for (const [entity_type, entity_id] of [
+      ["task", task.body.id],
+      ["recordset", rs.body.id],
+      ["record", rec.body.id],
+    ]) {
+      expect((await o("POST", `/api/v1/documents/${d.id}/links`, { entity_type, entity_id })).status).toBe(201);
+    }
+    const names = (body: { entity_type: string; entity_name: string | null }[]) =>
+      Object.fromEntries(body.map((l) => [l.entity_type, l.entity_name]));
+    expect(names((await o("GET", `/api/v1/documents/${d.id}/links`)).body)).toEqual({
+      channel: publicChannel.name,
+      task: `Owner task ${stamp}`,
+      recordset: `Accounts ${stamp}`,
+      record: rec.body.title ?? "Acme",
+    });
+    // The member sees the document through the public channel, but not the owner's standalone task nor the recordset.
+    expect(names((await as(member)("GET", `/api/v1/documents/${d.id}/links`)).body)).toEqual({
+      channel: publicChannel.name,
+      task: null,
+      recordset: null,
+      record: null,
+    });
+  });
+
   it("a target that does not exist or is hidden is a 422 on entity_id and writes nothing; the edit rule applies", async () => {
     const d = await upload(member, "m.txt", "m");
     for (const target of [
@@ -510,7 +544,7 @@ describe("saved relationships", () => {
       ],
     });
     expect(mixed.status).toBe(422);
-    expect(mixed.body.detail[0].loc).toEqual(["body", "relationships", "1", "target_id"]);
+    expect(mixed.body.detail[0].loc).toEqual(["body", "relationships", 1, "target_id"]);
     expect(
       (
         await as(viewer)("POST", `/api/v1/documents/${d.id}/relationships`, {

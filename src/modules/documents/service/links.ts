@@ -33,7 +33,7 @@ function toLink(l: LinkRow, ref: EntityRef | undefined) {
 }
 
 /** 422 on a body field naming something that does not exist or that the caller cannot see. */
-export async function visibleTarget(ctx: ServiceContext, type: EntityType, id: string, loc: string[]): Promise<EntityRef> {
+export async function visibleTarget(ctx: ServiceContext, type: EntityType, id: string, loc: (string | number)[]): Promise<EntityRef> {
   try {
     return await visibleEntity(ctx, type, id);
   } catch (e) {

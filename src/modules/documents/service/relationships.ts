@@ -65,7 +65,7 @@ export async function saveDocumentRelationships(ctx: ServiceContext, documentId:
         issues: [{ loc: ["body", "relationships", i, "target_id"], msg: "A document cannot be related to itself", type: "value_error" }],
       });
     }
-    await visibleTarget(ctx, r.target_type, r.target_id, ["relationships", String(i), "target_id"]);
+    await visibleTarget(ctx, r.target_type, r.target_id, ["relationships", i, "target_id"]);
   }
   const existing = await ctx.db.$count(documentRelationships, eq(documentRelationships.documentId, document.id));
   if (existing + input.relationships.length > MAX_RELATIONSHIPS) {
