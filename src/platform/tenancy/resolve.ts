@@ -50,6 +50,20 @@ export function forgetWorkspace(workspaceId: string) {
   ready.delete(workspaceId);
 }
 
+/** The workspace's status and tenant-database registry entry (no membership). */
+function registryRows(ctx: ServiceContext, id: string) {
+  return ctx.control
+    .select({
+      workspaceStatus: workspaces.status,
+      encrypted: tenantDatabases.connectionEncrypted,
+      schemaVersion: tenantDatabases.schemaVersion,
+    })
+    .from(workspaces)
+    .leftJoin(tenantDatabases, eq(tenantDatabases.workspaceId, workspaces.id))
+    .where(eq(workspaces.id, id))
+    .limit(1);
+}
+
 function checkRegistry(
   row: { workspaceStatus: string; encrypted: string | null; schemaVersion: string | null },
   opts: ResolveOptions,
@@ -92,16 +106,7 @@ export async function resolveWorkspace(
     scope = { id, role: claim[0], membershipId: claim[1] };
     if (cached && cached.until > Date.now()) encrypted = cached.encrypted;
     else {
-      const [row] = await ctx.control
-        .select({
-          workspaceStatus: workspaces.status,
-          encrypted: tenantDatabases.connectionEncrypted,
-          schemaVersion: tenantDatabases.schemaVersion,
-        })
-        .from(workspaces)
-        .leftJoin(tenantDatabases, eq(tenantDatabases.workspaceId, workspaces.id))
-        .where(eq(workspaces.id, id))
-        .limit(1);
+      const [row] = await registryRows(ctx, id);
       if (!row) throw new ServiceError("not_found", "Workspace not found");
       encrypted = checkRegistry(row, opts);
       if (!isSchemaBehind(row.schemaVersion)) remember(id, encrypted);
@@ -140,16 +145,7 @@ export async function resolveWorkspaceForSystem(ctx: ServiceContext, workspaceId
   if (ctx.actor.kind !== "system") throw new ServiceError("forbidden", "Only system work binds a workspace without a member");
   if (!isUuid(workspaceId)) throw new ServiceError("not_found", "Workspace not found");
   const id = workspaceId.toLowerCase();
-  const [row] = await ctx.control
-    .select({
-      workspaceStatus: workspaces.status,
-      encrypted: tenantDatabases.connectionEncrypted,
-      schemaVersion: tenantDatabases.schemaVersion,
-    })
-    .from(workspaces)
-    .leftJoin(tenantDatabases, eq(tenantDatabases.workspaceId, workspaces.id))
-    .where(eq(workspaces.id, id))
-    .limit(1);
+  const [row] = await registryRows(ctx, id);
   if (!row) throw new ServiceError("not_found", "Workspace not found");
   const encrypted = checkRegistry(row, {});
   const scope: WorkspaceScope = { id, role: "owner", membershipId: "" };
@@ -170,16 +166,7 @@ export async function tenantDbForToken(ctx: ServiceContext, workspaceId: string)
   let encrypted: string;
   if (cached && cached.until > Date.now()) encrypted = cached.encrypted;
   else {
-    const [row] = await ctx.control
-      .select({
-        workspaceStatus: workspaces.status,
-        encrypted: tenantDatabases.connectionEncrypted,
-        schemaVersion: tenantDatabases.schemaVersion,
-      })
-      .from(workspaces)
-      .leftJoin(tenantDatabases, eq(tenantDatabases.workspaceId, workspaces.id))
-      .where(eq(workspaces.id, id))
-      .limit(1);
+    const [row] = await registryRows(ctx, id);
     if (row?.workspaceStatus !== "active" || !row.encrypted || isSchemaBehind(row.schemaVersion)) return null;
     encrypted = row.encrypted;
     remember(id, encrypted);
