@@ -159,3 +159,42 @@ export async function releaseRequestBody(reader: ReadableStreamDefaultReader<Uin
   }
   reader.releaseLock();
 }
+
+/**
+ * zip.js's random-access reader over an R2 object: ranged reads, and each entry's compressed
+ * bytes as one streamed range (zip.js would read them in 512 KiB requests). `gone` makes the
+ * error for an object that disappeared (each caller reports it in its own terms).
+ */
+export class R2ZipReader {
+  constructor(
+    private readonly bucket: R2Bucket,
+    private readonly key: string,
+    readonly size: number,
+    private readonly gone: () => Error = () => new Error("The file is gone"),
+  ) {}
+
+  async readUint8Array(offset: number, length: number): Promise<Uint8Array> {
+    if (length === 0) return new Uint8Array(0);
+    const obj = await this.bucket.get(this.key, { range: { offset, length } });
+    if (!obj) throw this.gone();
+    return new Uint8Array(await obj.arrayBuffer());
+  }
+
+  createReadable({ offset = 0, size }: { offset?: number; size?: number } = {}): ReadableStream<Uint8Array> {
+    // R2 refuses a zero-length range.
+    if (size === 0) return new ReadableStream({ start: (c) => c.close() });
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    readFrom(this.bucket, this.key, offset, size)
+      .then((body) => body ?? Promise.reject(this.gone()))
+      .then(
+        (body) => body.pipeTo(writable),
+        (e) => writable.abort(e),
+      )
+      .catch(() => {}); // a failed read errors `readable`, which zip.js reports
+    return readable;
+  }
+
+  get readable(): ReadableStream<Uint8Array> {
+    return this.createReadable();
+  }
+}

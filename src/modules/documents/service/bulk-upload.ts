@@ -1,5 +1,5 @@
 import type { Entry, FileEntry } from "@zip.js/zip.js";
-import { R2BytesWriter, readFrom } from "../../../platform/bytes";
+import { R2BytesWriter, R2ZipReader } from "../../../platform/bytes";
 import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
 import { uuidv7 } from "../../../platform/ids";
@@ -8,7 +8,7 @@ import { safeFileName } from "../../channels/service/files";
 import { currentMember } from "../../members/service";
 import { requirePermission } from "../../permissions/service";
 import { queueIndexing, versionKey } from "../internal";
-import { documentVersions, type LinkEntityType } from "../tables";
+import type { LinkEntityType } from "../tables";
 import { insertDocument } from "./crud";
 import { resolveLinkTarget } from "./targets";
 import { DOCUMENT_MAX_BYTES, HashingSink, invalid, parseUploadFields } from "./upload";
@@ -125,38 +125,6 @@ class PartSink implements FileSink {
   }
 }
 
-/** zip.js's random-access reader over the staged archive in R2 (ranged reads). */
-class R2ZipReader {
-  constructor(
-    private readonly bucket: R2Bucket,
-    private readonly key: string,
-    readonly size: number,
-  ) {}
-  async readUint8Array(offset: number, length: number): Promise<Uint8Array> {
-    if (length === 0) return new Uint8Array(0);
-    const obj = await this.bucket.get(this.key, { range: { offset, length } });
-    if (!obj) throw new Error("The archive is gone");
-    return new Uint8Array(await obj.arrayBuffer());
-  }
-  /** An entry's compressed bytes as one streamed ranged read. */
-  createReadable({ offset = 0, size }: { offset?: number; size?: number } = {}): ReadableStream<Uint8Array> {
-    // R2 refuses a zero-length range.
-    if (size === 0) return new ReadableStream({ start: (c) => c.close() });
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    readFrom(this.bucket, this.key, offset, size)
-      .then((body) => body ?? Promise.reject(new Error("The archive is gone")))
-      .then(
-        (body) => body.pipeTo(writable),
-        (e) => writable.abort(e),
-      )
-      .catch(() => {}); // a failed read errors `readable`, which zip.js reports
-    return readable;
-  }
-  get readable(): ReadableStream<Uint8Array> {
-    return this.createReadable();
-  }
-}
-
 /** A path inside an archive that must not become a document: `..` segments, absolute or drive paths. */
 const unsafePath = (p: string) =>
   p.startsWith("/") || p.startsWith("\\") || /^[a-z]:/i.test(p) || p.includes("\0") || p.split(/[\\/]/).includes("..");
@@ -192,18 +160,8 @@ async function storeDocument(
         folderId: s.fields.folder_id,
         link: s.link,
       },
-      { fileName: file.fileName, contentType: file.contentType, sizeBytes: file.size, storageKey: file.key },
+      { fileName: file.fileName, contentType: file.contentType, sizeBytes: file.size, storageKey: file.key, sha256: file.sha256 },
     );
-    await tx.insert(documentVersions).values({
-      documentId: id,
-      versionNumber: 1,
-      fileName: file.fileName,
-      contentType: file.contentType,
-      sizeBytes: file.size,
-      storageKey: file.key,
-      sha256: file.sha256,
-      uploadedByMemberId: s.memberId,
-    });
   });
   s.created.push({ id });
 }
@@ -213,7 +171,10 @@ async function extractZip(ctx: ServiceContext, s: Shared, part: PartSink) {
   const fail = (error: string, path: string | null = null, fileName = part.fileName) =>
     s.results.push({ file_name: fileName, archive: part.fileName, path, status: "failed", document_id: null, error });
   const z = await import("@zip.js/zip.js/lib/zip-core-reader.js");
-  const reader = new z.ZipReader(new R2ZipReader(ctx.env.FILES, part.hashing.r2.key, part.size), READER_OPTIONS);
+  const reader = new z.ZipReader(
+    new R2ZipReader(ctx.env.FILES, part.hashing.r2.key, part.size, () => new Error("The archive is gone")),
+    READER_OPTIONS,
+  );
   try {
     let entries: Entry[];
     try {

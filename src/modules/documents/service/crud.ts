@@ -7,7 +7,7 @@ import { requirePermission } from "../../permissions/service";
 import { type DocumentRow, getDocumentForActor, visibleDocumentsSql } from "../access";
 import { toDocument } from "../internal";
 import type { DocumentCreate, ListDocumentsQuery } from "../schemas";
-import { documentLinks, documents } from "../tables";
+import { documentLinks, documents, documentVersions } from "../tables";
 import { resolveLinkTarget } from "./targets";
 
 const PROCESSING_STATUSES = new Set(["uploaded", "processing", "processed", "failed"]);
@@ -101,13 +101,13 @@ export interface NewDocument {
 
 /**
  * Inserts the document (and its primary link) in `tx`; the link target was checked visible by
- * the caller. Returns the row.
+ * the caller. With a stored `file`, that file is version 1. Returns the row.
  */
 export async function insertDocument(
   tx: ServiceContext["db"],
   memberId: string,
   input: NewDocument,
-  file?: Pick<DocumentRow, "fileName" | "contentType" | "sizeBytes" | "storageKey">,
+  file?: { fileName: string; contentType: string; sizeBytes: number; storageKey: string; sha256: string },
 ): Promise<DocumentRow> {
   const [row] = await tx
     .insert(documents)
@@ -122,10 +122,19 @@ export async function insertDocument(
       uploadedByMemberId: memberId,
       sourceType: input.link?.type ?? null,
       sourceId: input.link?.id ?? null,
-      ...(file ? { ...file, currentVersion: 1 } : {}),
+      ...(file
+        ? {
+            fileName: file.fileName,
+            contentType: file.contentType,
+            sizeBytes: file.sizeBytes,
+            storageKey: file.storageKey,
+            currentVersion: 1,
+          }
+        : {}),
     })
     .returning();
   const d = row as DocumentRow;
+  if (file) await tx.insert(documentVersions).values({ documentId: d.id, versionNumber: 1, ...file, uploadedByMemberId: memberId });
   if (input.link) {
     await tx.insert(documentLinks).values({
       documentId: d.id,

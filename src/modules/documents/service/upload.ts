@@ -8,7 +8,7 @@ import { currentMember } from "../../members/service";
 import { requirePermission } from "../../permissions/service";
 import { queueIndexing, versionKey } from "../internal";
 import { UploadFields } from "../schemas";
-import { documentVersions, type LinkEntityType } from "../tables";
+import type { LinkEntityType } from "../tables";
 import { documentView, insertDocument } from "./crud";
 import { resolveLinkTarget } from "./targets";
 
@@ -127,18 +127,8 @@ export async function uploadDocument(
           folderId: f.folder_id,
           link,
         },
-        { fileName: file.fileName, contentType: file.contentType, sizeBytes: file.size, storageKey: file.key },
+        { fileName: file.fileName, contentType: file.contentType, sizeBytes: file.size, storageKey: file.key, sha256: file.sha256 },
       );
-      await tx.insert(documentVersions).values({
-        documentId: id,
-        versionNumber: 1,
-        fileName: file.fileName,
-        contentType: file.contentType,
-        sizeBytes: file.size,
-        storageKey: file.key,
-        sha256: file.sha256,
-        uploadedByMemberId: me.id,
-      });
     });
   } catch (e) {
     await ctx.env.FILES.delete(file.key);

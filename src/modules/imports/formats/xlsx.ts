@@ -1,43 +1,10 @@
 import type { Entry, FileEntry } from "@zip.js/zip.js";
-import { chunksOf, readFrom } from "../../../platform/bytes";
+import { chunksOf, R2ZipReader } from "../../../platform/bytes";
 
 export class XlsxError extends Error {}
 
 // zip.js (reader only) and htmlparser2 are loaded by the verbs that read workbooks.
 const load = () => Promise.all([import("@zip.js/zip.js/lib/zip-core-reader.js"), import("htmlparser2")]);
-
-/** zip.js's random-access reader over an R2 object: ranged reads, one streamed range per entry. */
-class R2Reader {
-  constructor(
-    private readonly bucket: R2Bucket,
-    private readonly key: string,
-    readonly size: number,
-  ) {}
-
-  async readUint8Array(offset: number, length: number): Promise<Uint8Array> {
-    if (length === 0) return new Uint8Array(0);
-    const obj = await this.bucket.get(this.key, { range: { offset, length } });
-    if (!obj) throw new XlsxError("The file is gone");
-    return new Uint8Array(await obj.arrayBuffer());
-  }
-
-  /** An entry's compressed bytes as one ranged R2 read (zip.js would read them in 512 KiB requests). */
-  createReadable({ offset = 0, size }: { offset?: number; size?: number } = {}): ReadableStream<Uint8Array> {
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    readFrom(this.bucket, this.key, offset, size)
-      .then((body) => body ?? Promise.reject(new XlsxError("The file is gone")))
-      .then(
-        (body) => body.pipeTo(writable),
-        (e) => writable.abort(e),
-      )
-      .catch(() => {}); // a failed read errors `readable`, which zip.js reports
-    return readable;
-  }
-
-  get readable(): ReadableStream<Uint8Array> {
-    return this.createReadable();
-  }
-}
 
 const ZIP_OPTIONS = { useWebWorkers: false, useCompressionStream: true } as const;
 
@@ -300,7 +267,7 @@ async function* sheetRows(entry: FileEntry, shared: string[], isDate: boolean[])
  */
 export async function* xlsxRows(bucket: R2Bucket, key: string, size: number): AsyncGenerator<string[]> {
   const [z] = await load();
-  const zip = new z.ZipReader(new R2Reader(bucket, key, size), ZIP_OPTIONS);
+  const zip = new z.ZipReader(new R2ZipReader(bucket, key, size, () => new XlsxError("The file is gone")), ZIP_OPTIONS);
   try {
     const wb = await openWorkbook(zip);
     const first =
@@ -316,7 +283,7 @@ export async function* xlsxRows(bucket: R2Bucket, key: string, size: number): As
 /** Every worksheet of an .xlsx in R2, in workbook order, row by row with the sheet's name (knowledge: one sheet, one section). */
 export async function* xlsxWorkbookRows(bucket: R2Bucket, key: string, size: number): AsyncGenerator<{ sheet: string; cells: string[] }> {
   const [z] = await load();
-  const zip = new z.ZipReader(new R2Reader(bucket, key, size), ZIP_OPTIONS);
+  const zip = new z.ZipReader(new R2ZipReader(bucket, key, size, () => new XlsxError("The file is gone")), ZIP_OPTIONS);
   try {
     const wb = await openWorkbook(zip);
     for (const s of wb.sheets) {
