@@ -361,24 +361,12 @@ export interface ImportMessage {
 }
 
 async function send(ctx: ServiceContext, jobId: string, message: Record<string, unknown>) {
-  try {
-    await ctx.env.IMPORTS_QUEUE.send(message);
-  } catch (e) {
-    await ctx.db
+  await new JobReporter(ctx, jobId).send(ctx.env.IMPORTS_QUEUE, message, () =>
+    ctx.db
       .update(importJobs)
       .set({ status: "failed", errorMessage: "The job could not be queued", completedAt: new Date() })
-      .where(eq(importJobs.id, jobId));
-    await new JobReporter(ctx, jobId)
-      .update({
-        status: "FAILED",
-        progress: 0,
-        step: "failed",
-        message: "The job could not be queued",
-        error: "The job could not be queued",
-      })
-      .catch(() => {});
-    throw new ServiceError("service_unavailable", "The job could not be queued; please try again", { retryable: true, cause: e });
-  }
+      .where(eq(importJobs.id, jobId)),
+  );
 }
 
 async function startImport(ctx: ServiceContext, s: StartInput) {

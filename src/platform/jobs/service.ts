@@ -48,6 +48,21 @@ export class JobReporter {
     readonly jobId: string,
   ) {}
 
+  /**
+   * Sends the job's first queue message; if the queue refuses it, the job ends FAILED (so no
+   * stream waits forever) and the caller gets a retryable 503. `onFailure` marks the module's own row.
+   */
+  async send(queue: Queue, message: unknown, onFailure?: () => Promise<unknown>): Promise<void> {
+    try {
+      await queue.send(message);
+    } catch (e) {
+      const why = "The job could not be queued";
+      await onFailure?.();
+      await this.update({ status: "FAILED", progress: 0, step: "failed", message: why, error: why }).catch(() => {});
+      throw new ServiceError("service_unavailable", `${why}; please try again`, { retryable: true, cause: e });
+    }
+  }
+
   async update(u: {
     status: JobStatus;
     progress: number;

@@ -73,20 +73,7 @@ async function queueGeoJob(
     recordset_id: rs.id,
     ...extra,
   };
-  try {
-    await ctx.env.IMPORTS_QUEUE.send(message);
-  } catch (e) {
-    await reporter
-      .update({
-        status: "FAILED",
-        progress: 0,
-        step: "failed",
-        message: "The job could not be queued",
-        error: "The job could not be queued",
-      })
-      .catch(() => {});
-    throw new ServiceError("service_unavailable", "The job could not be queued; please try again", { retryable: true, cause: e });
-  }
+  await reporter.send(ctx.env.IMPORTS_QUEUE, message);
   return jobId;
 }
 

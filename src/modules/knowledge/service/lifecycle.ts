@@ -105,20 +105,7 @@ export async function reindexWorkspace(ctx: ServiceContext) {
     result: { estimated_total: total },
   });
   const message = { type: REINDEX_MESSAGE, request_id: ctx.requestId, workspace_id: ws.id, job_id: jobId, after: null };
-  try {
-    await ctx.env.IMPORTS_QUEUE.send(message);
-  } catch (e) {
-    await reporter
-      .update({
-        status: "FAILED",
-        progress: 0,
-        step: "failed",
-        message: "The job could not be queued",
-        error: "The job could not be queued",
-      })
-      .catch(() => {});
-    throw new ServiceError("service_unavailable", "The re-index could not be queued; please try again", { retryable: true, cause: e });
-  }
+  await reporter.send(ctx.env.IMPORTS_QUEUE, message);
   return { job_id: jobId, status: "QUEUED" as const, total_documents: total };
 }
 
