@@ -1,6 +1,7 @@
 import type { Bindings } from "../src/env";
 import { createContext, type ServiceContext } from "../src/platform/context";
 import { isServiceError } from "../src/platform/errors";
+import { flushEvents } from "../src/platform/events/outbox";
 import { uuidv7 } from "../src/platform/ids";
 
 /** Every queue message names its handler and carries the request id of what caused it. */
@@ -51,6 +52,7 @@ export async function queue(batch: MessageBatch<QueueMessage>, env: Bindings, ec
       // Non-retryable failures skip the waiting and go there at the next delivery.
       msg.retry({ delaySeconds: retryable ? Math.min(RETRY_BASE_SECONDS * 2 ** (msg.attempts - 1), 3600) : 0 });
     } finally {
+      flushEvents(ctx);
       await ctx.connections.close();
     }
   }

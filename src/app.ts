@@ -23,6 +23,7 @@ import { systemRouter } from "./modules/system";
 import { tasksRouter } from "./modules/tasks";
 import { teamsRouter } from "./modules/teams";
 import { trackingRouter } from "./modules/tracking";
+import { webhooksRouter } from "./modules/webhooks";
 import { workspaceHealthRouter } from "./modules/workspace-health";
 import { workspacesRouter } from "./modules/workspaces";
 import { DOCS_ASSETS, DOCS_CSP, docsHtml } from "./platform/docs";
@@ -71,6 +72,7 @@ export function createApp() {
   app.route("/", aiRouter);
   app.route("/", chatRouter);
   app.route("/", documentsRouter);
+  app.route("/", webhooksRouter);
   app.route("/", agentsRouter);
   // Static paths under /records and /recordsets (map/stream, import/…, geocode/…, trash) are
   // served by these routers before records/recordsets' parameterised ones.

@@ -39,6 +39,11 @@ export interface Bindings {
   GOOGLE_MAPS_API_KEY?: string;
   /** Override of the Geocoding endpoint (a proxy, or a local fake); default Google's. */
   GOOGLE_MAPS_API_URL?: string;
+  /**
+   * "true" lets user-given outbound URLs (webhooks, workflow HTTP nodes) target loopback over http:
+   * development and tests only; production refuses to start with it.
+   */
+  ALLOW_LOOPBACK_URLS?: string;
   /** "off" disables rate limiting (benchmarks' unlimited baseline only). */
   RATE_LIMITS?: string;
   CHANNEL_ROOM: DurableObjectNamespace<ChannelRoom>;
@@ -70,11 +75,15 @@ const VarsSchema = z
     JWT_SECRET: secret,
     ENCRYPTION_KEY: secret,
     SIGNING_KEY: secret,
+    ALLOW_LOOPBACK_URLS: z.string().optional(),
   })
   .superRefine((v, ctx) => {
     if (v.ENVIRONMENT !== "production") return;
     for (const k of ["JWT_SECRET", "ENCRYPTION_KEY", "SIGNING_KEY"] as const) {
       if (v[k].startsWith("dev-")) ctx.addIssue({ code: "custom", path: [k], message: "development value in production" });
+    }
+    if (v.ALLOW_LOOPBACK_URLS === "true") {
+      ctx.addIssue({ code: "custom", path: ["ALLOW_LOOPBACK_URLS"], message: "loopback outbound URLs are for development only" });
     }
   });
 

@@ -3,6 +3,7 @@ import type { Bindings } from "./env";
 import { failStaleAgentRuns } from "./modules/agents/service";
 import { sendNotificationDigests } from "./modules/notifications/digest";
 import { purgeTrashedRecordsets } from "./modules/recordsets/service";
+import { sweepEvents } from "./modules/webhooks/sweep";
 import { createContext, type ServiceContext } from "./platform/context";
 import { uuidv7 } from "./platform/ids";
 import { jobs } from "./platform/jobs/tables";
@@ -89,4 +90,5 @@ export async function scheduled(_controller: ScheduledController, env: Bindings,
   run("notification_digests", sendNotificationDigests(env), "notification digests sent");
   run("purge_trashed_recordsets", purgeRecordsetTrash(env), "purged trashed recordsets");
   run("sweep_stale_agent_runs", sweepStaleAgentRuns(env), "marked stale agent runs failed");
+  run("sweep_events", asCron(env, sweepEvents), "published or re-queued events and deliveries");
 }

@@ -2,6 +2,7 @@ import type { TestProject } from "vitest/node";
 import { startAiServer } from "../scripts/ai-server.ts";
 import { startThrowawayStack, TEMPLATE_DB, throwawayDir } from "../scripts/stack.ts";
 import { startFakeNeon } from "./fakes/neon.ts";
+import { startReceiver } from "./fakes/receiver.ts";
 
 export const NEON_TEST = { apiKey: "neon-test-key", projectId: "proj-primary", templateBranchId: "br-tenant-template" };
 
@@ -11,16 +12,19 @@ export default async function setup(project: TestProject) {
   const stack = await startThrowawayStack(dir);
   const ai = await startAiServer(0);
   const neon = await startFakeNeon({ pgPort: stack.pgPort, templateDb: TEMPLATE_DB, ...NEON_TEST });
+  const receiver = await startReceiver();
   project.provide("stack", {
     controlUrl: stack.controlUrl,
     pgPort: stack.pgPort,
     proxy: `127.0.0.1:${stack.proxyPort}`,
     aiUrl: `http://127.0.0.1:${ai.port}/v1`,
     neonUrl: neon.url,
+    receiverUrl: receiver.url,
     ...NEON_TEST,
   });
   console.log(`test stack ready in ${Date.now() - started} ms (postgres ${stack.pgPort}, proxy ${stack.proxyPort})`);
   return async () => {
+    await receiver.close();
     await neon.close();
     await ai.close();
     await stack.stop();
@@ -35,6 +39,8 @@ declare module "vitest" {
       proxy: string;
       aiUrl: string;
       neonUrl: string;
+      /** The webhook receiver (test/fakes/receiver.ts). */
+      receiverUrl: string;
       apiKey: string;
       projectId: string;
       templateBranchId: string;

@@ -58,6 +58,7 @@ export default defineConfig({
             "zipcodes/lib/states.js",
             "@zip.js/zip.js/lib/zip-core-reader.js",
             "htmlparser2",
+            "standardwebhooks",
           ],
         },
       },

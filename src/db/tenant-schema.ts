@@ -18,4 +18,6 @@ export * from "../modules/recordsets/tables";
 export * from "../modules/tasks/tables";
 export * from "../modules/teams/tables";
 export * from "../modules/tracking/tables";
+export * from "../modules/webhooks/tables";
 export * from "../platform/ai/tables";
+export * from "../platform/events/tables";

@@ -70,6 +70,7 @@ export const PERMISSION_CATALOGUE = {
     can_manage_permissions: "Change role permissions",
     can_manage_modules: "Enable, disable and configure modules",
     can_manage_api_keys: "Create, rotate and revoke API keys",
+    can_manage_webhooks: "Create, change and test outgoing webhooks and read their delivery logs",
     can_view_billing: "See billing and usage",
     can_manage_billing: "Change plan and payment",
   },

@@ -1,5 +1,6 @@
 import type { ServiceContext } from "../context";
 import { ServiceError } from "../errors";
+import { flushEvents } from "../events/outbox";
 
 export interface DetachedContext {
   ctx: ServiceContext;
@@ -16,5 +17,11 @@ export interface DetachedContext {
 export async function detachContext(ctx: ServiceContext): Promise<DetachedContext> {
   if (!ctx.workspace) throw new ServiceError("bad_request", "This needs a workspace (X-Workspace-Id header)");
   const d = ctx.fork();
-  return { ctx: d, close: () => d.connections.close() };
+  return {
+    ctx: d,
+    close: () => {
+      flushEvents(d);
+      return d.connections.close();
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { createContext } from "../context";
+import { flushEvents } from "../events/outbox";
 import type { AppEnv } from "../hono";
 import { uuidv7 } from "../ids";
 
@@ -44,6 +45,7 @@ export function requestContext(): MiddlewareHandler<AppEnv> {
       await next();
     } finally {
       c.header("x-request-id", requestId);
+      flushEvents(ctx);
       // Close the request's pools before the response leaves: a socket still open when the
       // request's I/O context ends is cut ("Network connection lost"). Streams (SSE) hold no pool.
       await ctx.connections.close();

@@ -3,7 +3,7 @@ import { tenantMigrations } from "../../../migrations/tenant";
 import type { ServiceContext, WorkspaceScope } from "../context";
 import type { Db } from "../db";
 import { latestMigration } from "../db/migrator";
-import { ServiceError } from "../errors";
+import { isServiceError, ServiceError } from "../errors";
 import { isRole } from "../identity/roles";
 import { tenantDatabases, workspaceMembers, workspaces } from "../identity/tables";
 import { isUuid } from "../ids";
@@ -151,6 +151,17 @@ export async function resolveWorkspaceForSystem(ctx: ServiceContext, workspaceId
   const scope: WorkspaceScope = { id, role: "owner", membershipId: "" };
   ctx.bindTenant(scope, await tenantConnectionString(ctx.env.ENCRYPTION_KEY, encrypted));
   return scope;
+}
+
+/** Binds the workspace for system work; false when it is gone (there is nothing left to do). */
+export async function bindSystemWorkspace(ctx: ServiceContext, workspaceId: string): Promise<boolean> {
+  try {
+    await resolveWorkspaceForSystem(ctx, workspaceId);
+    return true;
+  } catch (e) {
+    if (isServiceError(e) && e.code === "not_found") return false;
+    throw e;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
+import { emitEvent } from "../../../platform/events/outbox";
 import { uuidv7 } from "../../../platform/ids";
 import { freeSlug, slugify } from "../../../platform/slugs";
 import { recordActivity } from "../../activity/service";
@@ -147,6 +148,9 @@ export async function updateAgent({ ctx, agentId, input }: { ctx: ServiceContext
     if (set.role !== undefined) m.title = set.role;
     if (set.avatar !== undefined) m.avatarUrl = set.avatar;
     if (Object.keys(m).length) await tx.update(members).set(m).where(eq(members.id, a.memberId));
+    if (u && u.status !== a.status) {
+      await emitEvent(ctx, tx, "employee.status.changed", { employee: { id: u.id, name: u.name }, from: a.status, to: u.status });
+    }
     return u;
   });
   if (!row) throw new ServiceError("not_found", "Employee not found");

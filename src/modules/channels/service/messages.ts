@@ -3,6 +3,7 @@ import { complete } from "../../../platform/ai";
 import type { ServiceContext } from "../../../platform/context";
 import type { Db } from "../../../platform/db";
 import { badRequest, conflict, forbidden, invalidField, ServiceError } from "../../../platform/errors";
+import { emitEvent } from "../../../platform/events/outbox";
 import { isUuid, uuidv7 } from "../../../platform/ids";
 import { recordActivity } from "../../activity/service";
 import { currentMember } from "../../members/service";
@@ -274,7 +275,9 @@ export async function postMessage(ctx: ServiceContext, slug: string, input: Mess
   }
   const mentioned = await mentionRecipients(ctx, access, input.mentions ?? [], ["body", "mentions"]);
   const id = uuidv7();
-  const res = await ctx.db.execute(sql`
+  // One transaction: the message and its outbox event commit together.
+  const res = await ctx.db.transaction(async (tx) => {
+    const r = await tx.execute(sql`
     WITH ch AS (
       UPDATE channels SET last_message_seq = last_message_seq + 1, last_message_at = now()
       WHERE id = ${cid} RETURNING last_message_seq
@@ -287,8 +290,22 @@ export async function postMessage(ctx: ServiceContext, slug: string, input: Mess
       SELECT coalesce(json_agg(cm.member_id), '[]'::json) FROM channel_members cm
       WHERE cm.channel_id = ${cid} AND cm.is_starred AND NOT cm.is_muted AND cm.member_id <> ${me.id}
     ) AS followers`);
-  const raw = res.rows[0] as Record<string, unknown> | undefined;
-  if (!raw) throw new ServiceError("not_found", "Channel not found");
+    const row = r.rows[0] as Record<string, unknown> | undefined;
+    if (!row) throw new ServiceError("not_found", "Channel not found");
+    const m = fromRaw(row);
+    await emitEvent(ctx, tx, "channel.message.created", {
+      channel: { id: cid, slug: access.channel.slug, name: access.channel.name },
+      message: {
+        id: m.id,
+        content: m.content,
+        author_member_id: m.authorMemberId,
+        created_at: m.createdAt.toISOString(),
+        parent_id: m.parentId,
+      },
+    });
+    return r;
+  });
+  const raw = res.rows[0] as Record<string, unknown>;
   const msg = toChannelMessage(fromRaw(raw), authorOf(me));
   const followers = parsed<string[]>(raw.followers, []).filter((f) => !mentioned.includes(f));
   const who = authorOf(me).name ?? "Someone";

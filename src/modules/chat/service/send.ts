@@ -10,6 +10,7 @@ import {
 } from "../../../platform/ai";
 import type { ServiceContext } from "../../../platform/context";
 import { isServiceError, ServiceError } from "../../../platform/errors";
+import { emitEvent } from "../../../platform/events/outbox";
 import { isUuid, uuidv7 } from "../../../platform/ids";
 import { SSE_HEADERS } from "../../../platform/sse";
 import { runEmployeeTurn } from "../../agents/runner";
@@ -255,15 +256,18 @@ async function streamTurn(ctx: ServiceContext, turn: Turn, requestSignal: AbortS
   let userMessageId: string | null = null;
   try {
     first = await source.next();
-    if (turn.newConversation) await d.db.insert(chatConversations).values(turn.newConversation);
-    if (turn.userMessage) {
-      const [u] = await d.db.insert(chatMessages).values(turn.userMessage).returning({ id: chatMessages.id, at: chatMessages.createdAt });
-      userMessageId = u?.id ?? null;
-      await d.db
+    userMessageId = await d.db.transaction(async (tx) => {
+      if (turn.newConversation) await tx.insert(chatConversations).values(turn.newConversation);
+      if (!turn.userMessage) return null;
+      const [u] = await tx.insert(chatMessages).values(turn.userMessage).returning();
+      if (!u) throw new ServiceError("internal_error", "Message was not saved");
+      await tx
         .update(chatConversations)
-        .set({ messageCount: sql`${chatConversations.messageCount} + 1`, lastMessageAt: u?.at ?? new Date() })
+        .set({ messageCount: sql`${chatConversations.messageCount} + 1`, lastMessageAt: u.createdAt })
         .where(eq(chatConversations.id, turn.conversation.id));
-    }
+      await emitEvent(d, tx, "chat.message.created", chatEventData(turn, u));
+      return u.id;
+    });
   } catch (e) {
     requestSignal?.removeEventListener("abort", onRequestAbort);
     await source.return(undefined).catch(() => {});
@@ -363,6 +367,12 @@ async function streamTurn(ctx: ServiceContext, turn: Turn, requestSignal: AbortS
   return new Response(readable, { status: 200, headers: SSE_HEADERS });
 }
 
+const chatEventData = (turn: Turn, m: typeof chatMessages.$inferSelect) => ({
+  conversation_id: turn.conversation.id,
+  message: { id: m.id, role: m.role as "user" | "assistant", content: m.content ?? "", created_at: m.createdAt.toISOString() },
+  employee_id: turn.conversation.agentId,
+});
+
 /** Saves the reply (and, for a regenerate, removes the message it replaces and what followed it). */
 async function saveReply(
   ctx: ServiceContext,
@@ -411,6 +421,7 @@ async function saveReply(
       })
       .returning();
     if (!m) throw new ServiceError("internal_error", "Reply was not saved");
+    await emitEvent(ctx, tx, "chat.message.created", chatEventData(turn, m));
     const [n] = await tx.select({ n: count() }).from(chatMessages).where(eq(chatMessages.conversationId, conversationId));
     await tx
       .update(chatConversations)

@@ -5,8 +5,9 @@ import { embed } from "../../../platform/ai";
 import { MAX_EMBEDDING_INPUTS } from "../../../platform/ai/media";
 import type { ServiceContext } from "../../../platform/context";
 import { isServiceError, ServiceError } from "../../../platform/errors";
+import { emitEvent } from "../../../platform/events/outbox";
 import { uuidv7 } from "../../../platform/ids";
-import { resolveWorkspaceForSystem } from "../../../platform/tenancy/resolve";
+import { bindSystemWorkspace } from "../../../platform/tenancy/resolve";
 import { INDEX_MESSAGE } from "../../documents/internal";
 import { documents, documentVersions } from "../../documents/tables";
 import { countJobDocument, INDEX_MAX_ATTEMPTS, unit } from "../internal";
@@ -27,17 +28,6 @@ const IndexMessageSchema = z.object({
 const EMBED_BATCH = Math.min(64, MAX_EMBEDDING_INPUTS);
 /** Chunk rows per INSERT (each carries a 256-number vector). */
 const INSERT_BATCH = 100;
-
-/** Binds the workspace for system work; a workspace that is gone means there is nothing to do. */
-export async function bindWorkspace(ctx: ServiceContext, workspaceId: string): Promise<boolean> {
-  try {
-    await resolveWorkspaceForSystem(ctx, workspaceId);
-    return true;
-  } catch (e) {
-    if (isServiceError(e) && e.code === "not_found") return false;
-    throw e;
-  }
-}
 
 /** What the embedding model sees of a chunk: its heading path gives short chunks their context. */
 const embeddingInput = (c: Chunk) => (c.section ? `${c.section}\n\n${c.content}` : c.content);
@@ -69,7 +59,7 @@ export async function runIndexMessage(ctx: ServiceContext, body: QueueMessage, a
   const parsed = IndexMessageSchema.safeParse(body);
   if (!parsed.success) throw new ServiceError("validation_error", `Malformed ${INDEX_MESSAGE} message: ${parsed.error.message}`);
   const m = parsed.data;
-  if (!(await bindWorkspace(ctx, m.workspace_id))) return;
+  if (!(await bindSystemWorkspace(ctx, m.workspace_id))) return;
   const outcome = await indexVersion(ctx, m.document_id, m.version, attempt);
   if (m.job_id && outcome !== "already") await countJobDocument(ctx, m.job_id, outcome);
 }
@@ -114,18 +104,24 @@ export async function indexVersion(ctx: ServiceContext, documentId: string, vers
     }
     await storeChunks(ctx, documentId, version, chunks, vectors, model);
     const note = truncated ? "The text was longer than the index keeps; only its beginning is indexed" : null;
-    await ctx.db
-      .update(documents)
-      .set({
-        indexedVersion: version,
-        indexedAt: new Date(),
-        indexStatus: sql`case when ${documents.currentVersion} = ${version} then 'ready' else ${documents.indexStatus} end`,
-        indexError: sql`case when ${documents.currentVersion} = ${version} then ${note}::text else ${documents.indexError} end`,
-        status: sql`case when ${documents.currentVersion} = ${version} then 'processed' else ${documents.status} end`,
-        statusError: sql`case when ${documents.currentVersion} = ${version} then null else ${documents.statusError} end`,
-        updatedAt: new Date(),
-      })
-      .where(eq(documents.id, documentId));
+    await ctx.db.transaction(async (tx) => {
+      const [d] = await tx
+        .update(documents)
+        .set({
+          indexedVersion: version,
+          indexedAt: new Date(),
+          indexStatus: sql`case when ${documents.currentVersion} = ${version} then 'ready' else ${documents.indexStatus} end`,
+          indexError: sql`case when ${documents.currentVersion} = ${version} then ${note}::text else ${documents.indexError} end`,
+          status: sql`case when ${documents.currentVersion} = ${version} then 'processed' else ${documents.status} end`,
+          statusError: sql`case when ${documents.currentVersion} = ${version} then null else ${documents.statusError} end`,
+          updatedAt: new Date(),
+        })
+        .where(eq(documents.id, documentId))
+        .returning({ title: documents.title });
+      if (d) {
+        await emitEvent(ctx, tx, "document.indexed", { document: { id: documentId, title: d.title, version, chunks: chunks.length } });
+      }
+    });
     // Older versions' chunks go once this one serves (retrieval reads only indexed_version's).
     await ctx.db.delete(knowledgeChunks).where(and(eq(knowledgeChunks.documentId, documentId), ne(knowledgeChunks.versionNumber, version)));
     return "indexed";

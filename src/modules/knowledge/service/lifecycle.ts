@@ -7,12 +7,13 @@ import { notFound, ServiceError } from "../../../platform/errors";
 import { atLeast } from "../../../platform/identity/roles";
 import { uuidv7 } from "../../../platform/ids";
 import { createJob, getJob, JobReporter, streamJob } from "../../../platform/jobs/service";
+import { bindSystemWorkspace } from "../../../platform/tenancy/resolve";
 import { getDocumentForActor, visibleDocumentsSql } from "../../documents/access";
 import { queueIndexing } from "../../documents/internal";
 import { documents } from "../../documents/tables";
 import { indexStatusJson, REINDEX_JOB, REINDEX_MESSAGE, setJobTotal } from "../internal";
 import { EMBEDDING_DIMENSIONS, knowledgeChunks } from "../tables";
-import { bindWorkspace, indexableDocuments } from "./indexer";
+import { indexableDocuments } from "./indexer";
 
 const ReindexMessageSchema = z.object({
   type: z.literal(REINDEX_MESSAGE),
@@ -116,7 +117,7 @@ export async function runReindexMessage(ctx: ServiceContext, body: QueueMessage)
   const m = parsed.data;
   const job = await getJob(ctx, m.job_id, REINDEX_JOB).catch(() => null);
   if (!job || job.workspaceId !== m.workspace_id || job.status === "COMPLETED" || job.status === "FAILED") return;
-  if (!(await bindWorkspace(ctx, m.workspace_id))) {
+  if (!(await bindSystemWorkspace(ctx, m.workspace_id))) {
     await new JobReporter(ctx, m.job_id).update({
       status: "FAILED",
       progress: 0,

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { actorUserId, type ServiceContext } from "../../../platform/context";
-import type { Db } from "../../../platform/db";
+import type { Db, Tx } from "../../../platform/db";
 import { ServiceError } from "../../../platform/errors";
 import type { Role } from "../../../platform/identity/tables";
 import { toMember } from "../internal";
@@ -14,7 +14,7 @@ export interface NewMember {
 }
 
 /** Creates (or re-activates) the member record of a user in a workspace's database. */
-export async function upsertMember(db: Db, m: NewMember) {
+export async function upsertMember(db: Tx, m: NewMember) {
   const [row] = await db
     .insert(members)
     .values({ userId: m.userId, email: m.email, fullName: m.fullName, displayName: m.fullName, role: m.role })

@@ -2,6 +2,7 @@ import { and, eq, inArray, ne, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../../platform/context";
 import type { Db } from "../../../platform/db";
 import { type FieldIssue, ServiceError } from "../../../platform/errors";
+import { emitEvent, emitEvents } from "../../../platform/events/outbox";
 import { isUuid } from "../../../platform/ids";
 import { recordActivity } from "../../activity/service";
 import { currentMember } from "../../members/service";
@@ -118,6 +119,7 @@ export async function createRecord(ctx: ServiceContext, input: NewRecordInput) {
       changedByMemberId: me.id,
     });
     await bumpCount(tx, recordset.id, 1);
+    await emitEvent(ctx, tx, "record.created", { record: recordEventData(r!), actor_member_id: me.id });
     return r!;
   });
   await recordActivity(ctx, {
@@ -166,9 +168,15 @@ async function writeVersion(
       restoredFromVersion: change.restoredFrom ?? null,
       changedByMemberId: memberId,
     });
+    const changed = [...new Set([...Object.keys(next.values), ...Object.keys(record.fieldValues)])].filter(
+      (k) => JSON.stringify(next.values[k]) !== JSON.stringify(record.fieldValues[k]),
+    );
+    await emitEvent(ctx, tx, "record.updated", { record: recordEventData(r), changed_fields: changed, actor_member_id: memberId });
     return r;
   });
 }
+
+const recordEventData = (r: RecordRow) => ({ id: r.id, recordset_id: r.recordsetId, field_values: r.fieldValues, version: r.version });
 
 export interface RecordChange {
   field_values?: Record<string, unknown> | undefined;
@@ -249,7 +257,8 @@ export async function restoreRecordVersion(ctx: ServiceContext, recordId: string
  * deleted is not counted twice). Returns the ids deleted.
  */
 async function softDelete(ctx: ServiceContext, recordsetId: string, memberId: string, only: SQL | undefined): Promise<string[]> {
-  const res = await ctx.db.execute<{ id: string }>(sql`
+  return ctx.db.transaction(async (tx) => {
+    const res = await tx.execute<{ id: string }>(sql`
     with d as (
       update records set status = 'deleted', deleted_at = now(), updated_at = now(), version = version + 1,
         updated_by_member_id = ${memberId}
@@ -262,7 +271,15 @@ async function softDelete(ctx: ServiceContext, recordsetId: string, memberId: st
       update recordsets set record_count = greatest(record_count - (select count(*) from d), 0) where id = ${recordsetId}
     )
     select id from d`);
-  return res.rows.map((r) => r.id);
+    const ids = res.rows.map((r) => r.id);
+    await emitEvents(
+      ctx,
+      tx,
+      "record.deleted",
+      ids.map((id) => ({ record: { id, recordset_id: recordsetId }, actor_member_id: memberId })),
+    );
+    return ids;
+  });
 }
 
 /** Needs can_delete, or can_delete_own on a record the caller created. */

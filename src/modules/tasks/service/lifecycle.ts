@@ -1,6 +1,7 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
+import { emitEvent } from "../../../platform/events/outbox";
 import { uuidv7 } from "../../../platform/ids";
 import { recordActivity } from "../../activity/service";
 import { currentMember } from "../../members/service";
@@ -9,6 +10,7 @@ import { assertTaskVisible, assigneeIdsOf, getTaskRow, type TaskRow, toTask, vie
 import type { TaskVerify } from "../schemas";
 import { taskFiles, taskHistory, tasks } from "../tables";
 import { requireEdit, requireVerify } from "./access";
+import { taskEventData } from "./events";
 import { clearedCompletion } from "./mutations";
 
 /** A file handed to the service by an edge (multipart upload or base64 in JSON). */
@@ -124,6 +126,7 @@ export async function completeTask({
           changes: { file: { from: null, to: f.fileName } },
         })),
       ]);
+      await emitEvent(ctx, tx, "task.completed", { task: await taskEventData(tx, u), actor_member_id: actor.id, comment: comment || null });
       return u;
     });
   } catch (e) {

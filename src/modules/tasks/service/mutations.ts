@@ -1,6 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
+import { emitEvent } from "../../../platform/events/outbox";
 import { recordActivity } from "../../activity/service";
 import { getChannelForActor } from "../../channels/internal";
 import { assertGoalLink } from "../../goals/service";
@@ -11,6 +12,7 @@ import { assertTaskVisible, assigneeIdsOf, getTaskRow, type TaskRow, toTask, vie
 import type { TaskCreate, TaskUpdate } from "../schemas";
 import { taskAssignees, taskFiles, taskHistory, tasks } from "../tables";
 import { activeMember, activeMembers, postableChannel, requireDelete, requireEdit, requirePost } from "./access";
+import { taskEventData } from "./events";
 
 /** "2026-03-31" is midnight UTC of that day; date-times keep their instant. */
 const toDate = (v: string | null | undefined) => (v ? new Date(v.length === 10 ? `${v}T00:00:00Z` : v) : null);
@@ -55,6 +57,7 @@ async function create(ctx: ServiceContext, input: TaskCreate, channelId: string 
     if (!t) throw new ServiceError("internal_error", "Task was not created");
     if (assignees.length > 0) await tx.insert(taskAssignees).values(assignees.map((memberId) => ({ taskId: t.id, memberId })));
     await tx.insert(taskHistory).values({ taskId: t.id, actorMemberId: creator.id, action: "created" });
+    await emitEvent(ctx, tx, "task.created", { task: await taskEventData(tx, t), actor_member_id: creator.id });
     return t;
   });
   await recordActivity(ctx, {
@@ -167,6 +170,9 @@ async function update(ctx: ServiceContext, t: TaskRow, input: TaskUpdate) {
         .values(added.map((memberId) => ({ taskId: t.id, memberId })))
         .onConflictDoNothing();
     await tx.insert(taskHistory).values({ taskId: t.id, actorMemberId: actor.id, action: "updated", changes });
+    if (u.status === "completed" && t.status !== "completed") {
+      await emitEvent(ctx, tx, "task.completed", { task: await taskEventData(tx, u), actor_member_id: actor.id, comment: null });
+    }
     return u;
   });
   await recordActivity(ctx, {

@@ -11,6 +11,7 @@ import { actorUserId, type ServiceContext } from "../../../platform/context";
 import { randomToken, sha256Hex } from "../../../platform/crypto";
 import { enqueueEmail } from "../../../platform/email/outbox";
 import { ServiceError } from "../../../platform/errors";
+import { emitEvent, publishOutbox } from "../../../platform/events/outbox";
 import { type Role, users, workspaceMembers, workspaces } from "../../../platform/identity/tables";
 import { isUuid } from "../../../platform/ids";
 import { hashPassword, verifyPassword } from "../../../platform/passwords";
@@ -307,7 +308,17 @@ export async function acceptInvitation(
     .where(eq(workspaceMembers.id, row.inv.membershipId))
     .returning();
   const tenant = await openTenantDb(ctx, row.inv.workspaceId);
-  await upsertMember(tenant, { userId: user.id, email: user.email, fullName: user.fullName, role: m?.role ?? row.inv.role });
+  await tenant.transaction(async (tx) => {
+    const member = await upsertMember(tx, { userId: user.id, email: user.email, fullName: user.fullName, role: m?.role ?? row.inv.role });
+    if (!member) return;
+    await emitEvent(ctx, tx, "member.joined", {
+      member: { id: member.id, user_id: member.userId, email: member.email, role: member.role },
+    });
+  });
+  // This request has no workspace bound (its caller is joining), so publish here rather than at its end.
+  await publishOutbox(tenant, ctx.env, row.inv.workspaceId, ctx.requestId).catch((e) =>
+    console.error(JSON.stringify({ level: "error", msg: "event publish failed; the cron sweep retries", error: String(e) })),
+  );
   if (existing && actor.kind !== "user") ctx.waitUntil(clearAttempts(ctx, PASSWORD_ATTEMPTS, user.email));
   const session = await startSession(ctx, user);
   return { kind: "joined", ...session, workspace_id: row.inv.workspaceId };

@@ -1,0 +1,102 @@
+import { z } from "zod";
+
+/**
+ * Every domain event Atrium emits, with the JSON Schema of its `data`. Webhook subscriptions,
+ * workflow triggers and the catalogue endpoint read this one list; emitting a name not in it
+ * does not type-check.
+ */
+const Id = z.uuid();
+const When = z.iso.datetime({ offset: true });
+const MemberRef = Id.nullable().describe("Workspace member id of who did it (null for system work)");
+
+const Task = z.object({
+  id: Id,
+  title: z.string(),
+  status: z.string(),
+  priority: z.string().nullable(),
+  channel_id: Id.nullable(),
+  assignee_member_ids: z.array(Id),
+  due_date: z.string().nullable(),
+  completed_at: When.nullable(),
+});
+const Message = z.object({
+  id: Id,
+  content: z.string(),
+  author_member_id: Id.nullable(),
+  created_at: When,
+});
+const Record = z.object({
+  id: Id,
+  recordset_id: Id,
+  field_values: z.record(z.string(), z.unknown()),
+  version: z.number().int(),
+});
+
+export const EVENT_CATALOGUE = {
+  "task.created": {
+    description: "A task was created (directly, in a channel, or by an AI employee).",
+    data: z.object({ task: Task, actor_member_id: MemberRef }),
+  },
+  "task.completed": {
+    description: "A task was marked completed.",
+    data: z.object({ task: Task, actor_member_id: MemberRef, comment: z.string().nullable() }),
+  },
+  "channel.message.created": {
+    description: "A message was posted in a channel.",
+    data: z.object({
+      channel: z.object({ id: Id, slug: z.string(), name: z.string() }),
+      message: Message.extend({ parent_id: Id.nullable() }),
+    }),
+  },
+  "chat.message.created": {
+    description: "A message was added to an AI chat conversation (the user's message, then the employee's answer).",
+    data: z.object({
+      conversation_id: Id,
+      message: z.object({ id: Id, role: z.enum(["user", "assistant"]), content: z.string(), created_at: When }),
+      employee_id: Id.nullable(),
+    }),
+  },
+  "record.created": {
+    description: "A record was created in a recordset.",
+    data: z.object({ record: Record, actor_member_id: MemberRef }),
+  },
+  "record.updated": {
+    description: "A record's values changed; `changed_fields` names them.",
+    data: z.object({ record: Record, changed_fields: z.array(z.string()), actor_member_id: MemberRef }),
+  },
+  "record.deleted": {
+    description: "A record was deleted.",
+    data: z.object({ record: z.object({ id: Id, recordset_id: Id }), actor_member_id: MemberRef }),
+  },
+  "document.indexed": {
+    description: "A document version was extracted, chunked and embedded; it is now searchable.",
+    data: z.object({ document: z.object({ id: Id, title: z.string(), version: z.number().int(), chunks: z.number().int() }) }),
+  },
+  "member.joined": {
+    description: "A person joined the workspace.",
+    data: z.object({ member: z.object({ id: Id, user_id: Id.nullable(), email: z.string().nullable(), role: z.string() }) }),
+  },
+  "employee.status.changed": {
+    description: "An AI employee was activated, paused or otherwise changed status.",
+    data: z.object({ employee: z.object({ id: Id, name: z.string() }), from: z.string(), to: z.string() }),
+  },
+  "webhook.test": {
+    description: "Sent by the test endpoint only; its data is the caller's payload.",
+    data: z.record(z.string(), z.unknown()),
+  },
+} as const satisfies Record<string, { description: string; data: z.ZodType }>;
+
+export type EventType = keyof typeof EVENT_CATALOGUE;
+export type EventData<T extends EventType> = z.input<(typeof EVENT_CATALOGUE)[T]["data"]>;
+
+export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
+export const isEventType = (s: string): s is EventType => Object.hasOwn(EVENT_CATALOGUE, s);
+
+/** The catalogue as served to clients: name, description and the JSON Schema of `data`. */
+export function describeEvents() {
+  return EVENT_TYPES.map((type) => ({
+    type,
+    description: EVENT_CATALOGUE[type].description,
+    schema: z.toJSONSchema(EVENT_CATALOGUE[type].data, { io: "input" }),
+  }));
+}
