@@ -143,7 +143,7 @@ export interface BenchStackOptions {
    * The `wrangler dev` instances, started one after the other with `vars` added to the stack's;
    * default one, unnamed. A named one is logged by name and keeps its state in wrangler-<name>.
    */
-  workers?: { name?: string; vars?: Record<string, string> }[];
+  workers?: { name?: string; vars?: Record<string, string>; args?: string[] }[];
 }
 
 export interface BenchStack {
@@ -189,7 +189,7 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   }
   const app = (opts.snapshot ?? true) ? snapshotApp(dir) : ROOT;
   const workers: Wrangler[] = [];
-  for (const { name, vars } of opts.workers ?? [{}]) {
+  for (const { name, vars, args } of opts.workers ?? [{}]) {
     const port = await freePort();
     log(`starting wrangler dev${name ? ` (${name})` : ""} on 127.0.0.1:${port}`);
     const w = await startWrangler({
@@ -203,7 +203,13 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
         ...vars,
       },
       // Own inspector port and Durable Object state, so a running `npm run dev` is not disturbed.
-      extraArgs: ["--inspector-port", String(await freePort()), "--persist-to", join(dir, name ? `wrangler-${name}` : "wrangler-state")],
+      extraArgs: [
+        "--inspector-port",
+        String(await freePort()),
+        "--persist-to",
+        join(dir, name ? `wrangler-${name}` : "wrangler-state"),
+        ...(args ?? []),
+      ],
     });
     onCleanup(name ? `wrangler ${name}` : "wrangler", w.stop);
     workerOutputs.push(w.output);

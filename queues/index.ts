@@ -31,6 +31,9 @@ export async function queue(batch: MessageBatch<QueueMessage>, env: Bindings, ec
       waitUntil: (p) => ectx.waitUntil(p),
     });
     try {
+      // Fault injection for benchmarks (never in production): fail before any work is done.
+      const faultRate = env.ENVIRONMENT === "production" ? 0 : Number(env.QUEUE_FAULT_RATE ?? 0);
+      if (faultRate > 0 && Math.random() < faultRate) throw new Error("injected consumer fault (QUEUE_FAULT_RATE)");
       const handler = handlers.get(body.type);
       if (!handler) throw new Error(`no consumer for message type "${body.type}" on ${batch.queue}`);
       await handler(ctx, body, msg.attempts);

@@ -44,6 +44,8 @@ export interface Bindings {
    * development and tests only; production refuses to start with it.
    */
   ALLOW_LOOPBACK_URLS?: string;
+  /** Share (0–1) of queue messages whose consumer fails before working (benchmarks only; ignored in production). */
+  QUEUE_FAULT_RATE?: string;
   /** "off" disables rate limiting (benchmarks' unlimited baseline only). */
   RATE_LIMITS?: string;
   CHANNEL_ROOM: DurableObjectNamespace<ChannelRoom>;
