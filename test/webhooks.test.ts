@@ -461,6 +461,13 @@ describe("test sends and secret rotation", () => {
     await misbehave(h.name, { fail: 1, status: 418 });
     const bad = await asOwner("POST", `/api/v1/webhooks/${h.id}/test`, {});
     expect(bad.body).toMatchObject({ success: false, status_code: 418 });
+    // A failed test send is logged (dead, never retried) and not re-sent with the failed events.
+    expect((await asOwner("GET", `/api/v1/webhooks/${h.id}/deliveries/${bad.body.delivery_id}`)).body).toMatchObject({
+      status: "dead",
+      attempts: 1,
+    });
+    const since = new Date(Date.now() - 60_000).toISOString();
+    expect((await asOwner("POST", `/api/v1/webhooks/${h.id}/redeliver-failed`, { since })).body).toEqual({ queued: 0 });
     expect((await asOwner("POST", `/api/v1/webhooks/${h.id}/test`, { event: "nope.never" })).status).toBe(422);
     expect((await asOwner("POST", `/api/v1/webhooks/${h.id}/test`, { event: "*" })).status).toBe(422);
   });

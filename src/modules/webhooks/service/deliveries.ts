@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, isNotNull, type SQL } from "drizzle-orm";
 import type { ServiceContext } from "../../../platform/context";
 import { invalidField, ServiceError } from "../../../platform/errors";
 import { EVENT_TYPES, isEventType } from "../../../platform/events/catalogue";
@@ -106,7 +106,7 @@ export async function redeliver(ctx: ServiceContext, webhookId: string, delivery
   return toDelivery((await deliveryOf(ctx, ep.id, d.id)) as DeliveryRow);
 }
 
-/** Every dead delivery of the endpoint created since `since` (at most 1,000 a call). */
+/** Every dead event delivery of the endpoint since `since` (at most 1,000 a call; test sends are not re-sent). */
 export async function redeliverFailed(ctx: ServiceContext, webhookId: string, since: string) {
   const ep = await managedEndpoint(ctx, webhookId);
   if (!ep.isActive) throw new ServiceError("conflict", "The webhook is disabled; enable it before redelivering");
@@ -114,7 +114,12 @@ export async function redeliverFailed(ctx: ServiceContext, webhookId: string, si
     .select({ id: webhookDeliveries.id })
     .from(webhookDeliveries)
     .where(
-      and(eq(webhookDeliveries.endpointId, ep.id), eq(webhookDeliveries.status, "dead"), gte(webhookDeliveries.createdAt, new Date(since))),
+      and(
+        eq(webhookDeliveries.endpointId, ep.id),
+        eq(webhookDeliveries.status, "dead"),
+        gte(webhookDeliveries.createdAt, new Date(since)),
+        isNotNull(webhookDeliveries.eventId),
+      ),
     )
     .orderBy(asc(webhookDeliveries.createdAt))
     .limit(1000);
