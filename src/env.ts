@@ -39,6 +39,32 @@ export interface Bindings {
   GOOGLE_MAPS_API_KEY?: string;
   /** Override of the Geocoding endpoint (a proxy, or a local fake); default Google's. */
   GOOGLE_MAPS_API_URL?: string;
+  /**
+   * Integrations: with this set, every provider host is called as a path under it
+   * (`…/slack.com/api/oauth.v2.access`): the local fakes of scripts/provider-fakes.ts. Unset (production)
+   * = the real hosts. Production refuses it.
+   */
+  INTEGRATION_PROVIDER_URL?: string;
+  /** OAuth apps of the integrations (unset = that integration cannot be connected here). */
+  SLACK_CLIENT_ID?: string;
+  SLACK_CLIENT_SECRET?: string;
+  /** Google Drive and Google Ads. */
+  GOOGLE_CLIENT_ID?: string;
+  GOOGLE_CLIENT_SECRET?: string;
+  META_APP_ID?: string;
+  META_APP_SECRET?: string;
+  SHOPIFY_CLIENT_ID?: string;
+  SHOPIFY_CLIENT_SECRET?: string;
+  HUBSPOT_CLIENT_ID?: string;
+  HUBSPOT_CLIENT_SECRET?: string;
+  ATLASSIAN_CLIENT_ID?: string;
+  ATLASSIAN_CLIENT_SECRET?: string;
+  /** Data sync provider for OAuth integrations: fivetran, airbyte or none (default). */
+  DATA_SYNC_PROVIDER?: string;
+  FIVETRAN_API_KEY?: string;
+  FIVETRAN_API_SECRET?: string;
+  AIRBYTE_CLIENT_ID?: string;
+  AIRBYTE_CLIENT_SECRET?: string;
   /** "off" disables rate limiting (benchmarks' unlimited baseline only). */
   RATE_LIMITS?: string;
   CHANNEL_ROOM: DurableObjectNamespace<ChannelRoom>;
@@ -70,12 +96,15 @@ const VarsSchema = z
     JWT_SECRET: secret,
     ENCRYPTION_KEY: secret,
     SIGNING_KEY: secret,
+    INTEGRATION_PROVIDER_URL: z.string().optional(),
   })
   .superRefine((v, ctx) => {
     if (v.ENVIRONMENT !== "production") return;
     for (const k of ["JWT_SECRET", "ENCRYPTION_KEY", "SIGNING_KEY"] as const) {
       if (v[k].startsWith("dev-")) ctx.addIssue({ code: "custom", path: [k], message: "development value in production" });
     }
+    if (v.INTEGRATION_PROVIDER_URL)
+      ctx.addIssue({ code: "custom", path: ["INTEGRATION_PROVIDER_URL"], message: "provider fakes in production" });
   });
 
 const checked = new WeakSet<object>();
