@@ -18,6 +18,7 @@ import m14 from "./0014_records_trgm_extension.sql";
 import m15 from "./0015_records_query.sql";
 import m16 from "./0016_documents.sql";
 import m17 from "./0017_knowledge_vectors.sql";
+import m18 from "./0018_integrations.sql";
 
 export const tenantMigrations: Migration[] = [
   { name: "0000_init", sql: m0 },
@@ -38,4 +39,5 @@ export const tenantMigrations: Migration[] = [
   { name: "0015_records_query", sql: m15 },
   { name: "0016_documents", sql: m16 },
   { name: "0017_knowledge_vectors", sql: m17 },
+  { name: "0018_integrations", sql: m18 },
 ];
