@@ -1,5 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { startAiServer } from "../scripts/ai-server.ts";
+import { startProviderFakes } from "../scripts/provider-fakes.ts";
 import { startThrowawayStack, TEMPLATE_DB, throwawayDir } from "../scripts/stack.ts";
 import { startFakeNeon } from "./fakes/neon.ts";
 
@@ -10,6 +11,7 @@ export default async function setup(project: TestProject) {
   const dir = throwawayDir("atrium-test-");
   const stack = await startThrowawayStack(dir);
   const ai = await startAiServer(0);
+  const providers = await startProviderFakes(0);
   const neon = await startFakeNeon({ pgPort: stack.pgPort, templateDb: TEMPLATE_DB, ...NEON_TEST });
   project.provide("stack", {
     controlUrl: stack.controlUrl,
@@ -17,11 +19,13 @@ export default async function setup(project: TestProject) {
     proxy: `127.0.0.1:${stack.proxyPort}`,
     aiUrl: `http://127.0.0.1:${ai.port}/v1`,
     neonUrl: neon.url,
+    providersUrl: providers.url,
     ...NEON_TEST,
   });
   console.log(`test stack ready in ${Date.now() - started} ms (postgres ${stack.pgPort}, proxy ${stack.proxyPort})`);
   return async () => {
     await neon.close();
+    await providers.close();
     await ai.close();
     await stack.stop();
   };
@@ -35,6 +39,8 @@ declare module "vitest" {
       proxy: string;
       aiUrl: string;
       neonUrl: string;
+      /** scripts/provider-fakes.ts (OAuth, Shopify, Meta, Slack, …). */
+      providersUrl: string;
       apiKey: string;
       projectId: string;
       templateBranchId: string;
