@@ -102,10 +102,8 @@ export async function runSyncMessage(ctx: ServiceContext, body: QueueMessage, at
       await markNeedsReauth(ctx, integration, e.message);
       return finish(ctx, run, "FAILED", e.message);
     }
-    if (isServiceError(e) && !e.retryable) {
-      if (e.code === "conflict" && /reconnect/.test(e.message)) return finish(ctx, run, "FAILED", e.message);
-      return finish(ctx, run, "FAILED", e.message);
-    }
+    // Not worth retrying (refused credentials after needs_reauth, a provider's 4xx, bad settings).
+    if (isServiceError(e) && !e.retryable) return finish(ctx, run, "FAILED", e.message);
     const why = e instanceof Error ? e.message : String(e);
     if (attempt >= MAX_ATTEMPTS) return finish(ctx, run, "FAILED", `Gave up after ${attempt} attempts: ${why}`);
     await logRun(ctx, run.id, "warning", `Attempt ${attempt} stopped (${why}); it will resume from the saved cursor`);

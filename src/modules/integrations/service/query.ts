@@ -2,7 +2,7 @@ import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
 import { META_API_VERSION, SHOPIFY_API_VERSION } from "../catalogue";
 import { nextPageInfo } from "../connectors";
-import { ProviderAuthError, providerErrorText, providerFetch, readJson } from "../http";
+import { providerErrorText, providerFetch, readJson } from "../http";
 import { accessTokenFor, getIntegrationByType, markNeedsReauth } from "../internal";
 import { META_QUERY_FIELDS, type MetaAdsQuery, SHOPIFY_QUERY_FIELDS, type ShopifyQuery } from "../schemas";
 import { requireView } from "./access";
@@ -101,12 +101,16 @@ export async function queryMetaAds(ctx: ServiceContext, input: MetaAdsQuery) {
   const body = await readJson(res);
   const err = body.error as { code?: number } | undefined;
   if (err?.code === 190) {
-    const e = new ProviderAuthError("meta_ads", `Meta refused the token: ${providerErrorText(body)}`);
-    await markNeedsReauth(ctx, row, e.message);
+    await markNeedsReauth(ctx, row, `Meta refused the token: ${providerErrorText(body)}`);
     throw new ServiceError("conflict", "Meta refused this integration's credentials; reconnect it");
   }
   if (res.status >= 400) throw new ServiceError("bad_request", `Meta answered ${res.status}: ${providerErrorText(body)}`);
-  const data = (body.data as Record<string, unknown>[] | undefined) ?? [];
+  // Only the allowlisted fields go back, whatever Meta adds.
+  const data = ((body.data as Record<string, unknown>[] | undefined) ?? []).map((o) => {
+    const out: Record<string, unknown> = {};
+    for (const f of fields) if (f in o) out[f] = o[f];
+    return out;
+  });
   const paging = body.paging as { cursors?: { after?: string }; next?: string } | undefined;
   return {
     entity: input.entity,

@@ -12,6 +12,7 @@ const TERMINAL: RunStatus[] = ["COMPLETED", "FAILED", "CANCELLED"];
 export const isTerminalRun = (s: string) => (TERMINAL as string[]).includes(s);
 /** A finished sync younger than this is "recent": a new one needs force. */
 const RECENT_MS = 5 * 60_000;
+const STREAM_MAX_MS = 5 * 60_000;
 
 /** The run's live event room (JobProgress Durable Object, replayable by Last-Event-ID). */
 export function runRoom(ctx: ServiceContext, runId: string) {
@@ -197,10 +198,12 @@ export async function streamRun(ctx: ServiceContext, runId: string, since: numbe
     const missed = (await room.replay(since)) as unknown as unknown[];
     if (missed.length === 0) return new Response(null, { status: 204 });
   }
+  // The seed's stream closes after 5 minutes at the latest (EventSource reconnects with Last-Event-ID).
+  const limit = AbortSignal.timeout(STREAM_MAX_MS);
   return relayRoomAsSse(room, {
     since,
     requestId: ctx.requestId,
-    ...(signal ? { signal } : {}),
+    signal: signal ? AbortSignal.any([signal, limit]) : limit,
     isTerminal: (e) => isTerminalRun(String((e.data as { status?: unknown } | null)?.status ?? "")),
   });
 }
