@@ -373,6 +373,55 @@ describe("sync", () => {
     expect((await o("GET", `/api/v1/integrations/runs/${run?.id}/stream`)).status).toBe(404);
   });
 
+  it("a run queued before the integration is disabled ends CANCELLED, and its stream closes", async () => {
+    const q = await asOwner("POST", `/api/v1/integrations/${shopify.id}/sync`, { force: true });
+    expect(q.status).toBe(200);
+    await asOwner("POST", `/api/v1/integrations/${shopify.id}/toggle`);
+    await drain();
+    expect((await asOwner("GET", `/api/v1/integrations/runs/${q.body.run_id}`)).body).toMatchObject({ status: "CANCELLED" });
+    const events = await readSse(
+      await raw(`/api/v1/integrations/runs/${q.body.run_id}/stream`, {
+        headers: { authorization: `Bearer ${owner.token}`, "x-workspace-id": ws() },
+      }),
+    );
+    expect(events.map((e) => e.data.status)).toEqual(["PENDING", "CANCELLED"]);
+    await asOwner("POST", `/api/v1/integrations/${shopify.id}/toggle`);
+  });
+
+  it("direct-token connections are checked at the provider first; bad input writes nothing", async () => {
+    const before = await tenant(ws(), (db) => db.$count(integrations));
+    const post = (body: unknown) => asOwner("POST", "/api/v1/integrations", body);
+    const refused = await post({
+      type: "shopify",
+      credentials: { access_token: "shpat_not-a-real-token", shop_domain: "acme-main.myshopify.com" },
+    });
+    expect(refused.status).toBe(409); // already connected (one per type)…
+    const other = await signup();
+    const o = as(other, () => other.workspaceId);
+    const bad = await o("POST", "/api/v1/integrations", {
+      type: "shopify",
+      credentials: { access_token: "shpat_not-a-real-token", shop_domain: "nobody.myshopify.com" },
+    });
+    expect(bad.status).toBe(400); // …and elsewhere Shopify refuses the token: nothing stored
+    expect(bad.body.detail).toMatch(/Invalid API key or access token/);
+    expect(await tenant(other.workspaceId, (db) => db.$count(integrations))).toBe(0);
+    expect((await o("POST", "/api/v1/integrations", { type: "slack", credentials: { access_token: "xoxb-12345678" } })).status).toBe(422);
+    expect((await o("POST", "/api/v1/integrations", { type: "myspace", credentials: { access_token: "12345678" } })).status).toBe(422);
+    expect(
+      (
+        await o("POST", "/api/v1/integrations", {
+          type: "shopify",
+          credentials: { access_token: "shpat_x12345678", shop_domain: "evil.com" },
+        })
+      ).status,
+    ).toBe(422);
+    expect(
+      (await o("POST", "/api/v1/integrations", { type: "shopify", credentials: { access_token: "shpat_x12345678", refresh_token: "x" } }))
+        .status,
+    ).toBe(422);
+    expect(await tenant(ws(), (db) => db.$count(integrations))).toBe(before);
+  });
+
   describe("data retrieval and recordsets", () => {
     // A key on the starter plan allows bursts of 10 requests: the calls take turns over three keys.
     const keys: string[] = [];

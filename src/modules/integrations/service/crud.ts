@@ -8,7 +8,7 @@ import { stagedRows } from "../../integration-records/tables";
 import { currentMember } from "../../members/service/records";
 import { recordsets } from "../../recordsets/tables";
 import { CATALOGUE, integrationDef } from "../catalogue";
-import { decryptedTokens, defOf, encryptedTokens, getIntegrationOrThrow, toIntegrationJson } from "../internal";
+import { decryptedTokens, defOf, encryptedTokens, getIntegrationByType, getIntegrationOrThrow, toIntegrationJson } from "../internal";
 import { accountInfo, clientCredentials, revokeAtProvider, shopDomain } from "../oauth";
 import type { IntegrationCreate, IntegrationUpdate, ListIntegrationsQuery } from "../schemas";
 import { integrations } from "../tables";
@@ -131,6 +131,8 @@ export async function createIntegration(ctx: ServiceContext, input: IntegrationC
     });
   }
   const shop = d.type === "shopify" ? shopDomain(input.credentials.shop_domain) : null;
+  const duplicate = () => new ServiceError("conflict", `${d.name} is already connected in this workspace; disconnect it first`);
+  if (await getIntegrationByType(ctx, d.type)) throw duplicate();
   const tokens = { accessToken: input.credentials.access_token, refreshToken: null, expiresAt: null, scopes: null, account: null };
   const account = await accountInfo(ctx.env, d, tokens, shop);
   const me = await currentMember(ctx);
@@ -158,7 +160,7 @@ export async function createIntegration(ctx: ServiceContext, input: IntegrationC
     });
     return toIntegrationJson(row);
   } catch (e) {
-    if (isUniqueViolation(e)) throw new ServiceError("conflict", `${d.name} is already connected in this workspace; disconnect it first`);
+    if (isUniqueViolation(e)) throw duplicate();
     throw e;
   }
 }
