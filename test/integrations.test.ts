@@ -189,6 +189,27 @@ describe("OAuth", () => {
     expect(await storedTokens(ws())).toHaveLength(2);
   });
 
+  for (const [type, account, revoked] of [
+    ["google_drive", "ads-owner@example.com", true],
+    ["hubspot", "fake.hubspot.com", true],
+    ["jira", "fake-site", false],
+  ] as const) {
+    it(`connects ${type} through initiate and the authenticated callback, and disconnects it`, async () => {
+      const init = await asOwner("GET", `/api/v1/integrations/oauth/${type}/initiate`);
+      expect(init.status, JSON.stringify(init.body)).toBe(200);
+      const back = await approve(init.body.authorization_url);
+      expect(back.pathname).toBe(`/integrations/oauth/${type}/callback`);
+      const cb = await asOwner("POST", `/api/v1/integrations/oauth/${type}/callback`, {
+        code: back.searchParams.get("code"),
+        state: back.searchParams.get("state"),
+      });
+      expect(cb.status, JSON.stringify(cb.body)).toBe(200);
+      expect(cb.body.integration).toMatchObject({ type, account_name: account, auth_type: "oauth" });
+      const del = await asOwner("DELETE", `/api/v1/integrations/${cb.body.integration.id}`);
+      expect(del.body).toMatchObject({ status: "disconnected", revoked });
+    });
+  }
+
   it("viewers cannot connect, change, sync or disconnect; they can read", async () => {
     const v = as(viewer, ws);
     const [slack] = (await asOwner("GET", "/api/v1/integrations?type=slack")).body;
