@@ -10,6 +10,7 @@ import pg from "pg";
 import { migrate } from "../src/platform/db/migrator.ts";
 import { startAiServer } from "./ai-server.ts";
 import { readMigrations } from "./migrations.ts";
+import { startProviderFakes } from "./provider-fakes.ts";
 import { CONTROL_DB, migrateDatabase, ROOT, startStack, TEMPLATE_DB } from "./stack.ts";
 import { startWsProxy } from "./ws-proxy.ts";
 
@@ -17,6 +18,7 @@ const PORT = Number(process.env.PORT ?? 8787);
 const PG_PORT = Number(process.env.PG_PORT ?? 54329);
 const PROXY_PORT = Number(process.env.DB_PROXY_PORT ?? 54330);
 const AI_PORT = Number(process.env.AI_PORT ?? 54331);
+const PROVIDERS_PORT = Number(process.env.PROVIDERS_PORT ?? 54332);
 
 const log = (msg: string) => console.log(`\x1b[36m[atrium]\x1b[0m ${msg}`);
 const cleanups: (() => Promise<void>)[] = [];
@@ -106,6 +108,16 @@ async function main() {
     cleanups.push(ai.close);
     vars.OPENAI_BASE_URL = `http://127.0.0.1:${ai.port}/v1`;
     log(`local model server on http://127.0.0.1:${ai.port}/v1 (development model, deterministic)`);
+  }
+  if (process.env.INTEGRATION_PROVIDER_URL === "real") {
+    // Real providers: the OAuth apps' credentials go in .dev.vars.
+    vars.INTEGRATION_PROVIDER_URL = "";
+    log("integrations call the real providers (OAuth apps from .dev.vars)");
+  } else {
+    const providers = await startProviderFakes(PROVIDERS_PORT);
+    cleanups.push(providers.close);
+    vars.INTEGRATION_PROVIDER_URL = providers.url;
+    log(`provider fakes (Slack, Google, Meta, Shopify, HubSpot, Atlassian) on ${providers.url}`);
   }
   vars.API_URL = `http://127.0.0.1:${PORT}`;
 

@@ -11,6 +11,7 @@ import { geoRouter } from "./modules/geo";
 import { goalsRouter } from "./modules/goals";
 import { importsRouter } from "./modules/imports";
 import { integrationRecordsRouter } from "./modules/integration-records";
+import { integrationsRouter } from "./modules/integrations";
 import { knowledgeRouter } from "./modules/knowledge";
 import { meetingsRouter } from "./modules/meetings";
 import { membersRouter } from "./modules/members";
@@ -80,6 +81,7 @@ export function createApp() {
   app.route("/", importsRouter);
   app.route("/", knowledgeRouter);
   app.route("/", integrationRecordsRouter);
+  app.route("/", integrationsRouter);
   app.route("/", trackingRouter);
   app.route("/", recordsRouter);
   app.route("/", recordsetsRouter);

@@ -46,6 +46,32 @@ export interface Bindings {
   ALLOW_LOOPBACK_URLS?: string;
   /** Share (0–1) of queue messages whose consumer fails before working (benchmarks only; ignored in production). */
   QUEUE_FAULT_RATE?: string;
+  /**
+   * Integrations: with this set, every provider host is called as a path under it
+   * (`…/slack.com/api/oauth.v2.access`): the local fakes of scripts/provider-fakes.ts. Unset (production)
+   * = the real hosts. Production refuses it.
+   */
+  INTEGRATION_PROVIDER_URL?: string;
+  /** OAuth apps of the integrations (unset = that integration cannot be connected here). */
+  SLACK_CLIENT_ID?: string;
+  SLACK_CLIENT_SECRET?: string;
+  /** Google Drive and Google Ads. */
+  GOOGLE_CLIENT_ID?: string;
+  GOOGLE_CLIENT_SECRET?: string;
+  META_APP_ID?: string;
+  META_APP_SECRET?: string;
+  SHOPIFY_CLIENT_ID?: string;
+  SHOPIFY_CLIENT_SECRET?: string;
+  HUBSPOT_CLIENT_ID?: string;
+  HUBSPOT_CLIENT_SECRET?: string;
+  ATLASSIAN_CLIENT_ID?: string;
+  ATLASSIAN_CLIENT_SECRET?: string;
+  /** Data sync provider for OAuth integrations: fivetran, airbyte or none (default). */
+  DATA_SYNC_PROVIDER?: string;
+  FIVETRAN_API_KEY?: string;
+  FIVETRAN_API_SECRET?: string;
+  AIRBYTE_CLIENT_ID?: string;
+  AIRBYTE_CLIENT_SECRET?: string;
   /** "off" disables rate limiting (benchmarks' unlimited baseline only). */
   RATE_LIMITS?: string;
   CHANNEL_ROOM: DurableObjectNamespace<ChannelRoom>;
@@ -78,6 +104,7 @@ const VarsSchema = z
     ENCRYPTION_KEY: secret,
     SIGNING_KEY: secret,
     ALLOW_LOOPBACK_URLS: z.string().optional(),
+    INTEGRATION_PROVIDER_URL: z.string().optional(),
   })
   .superRefine((v, ctx) => {
     if (v.ENVIRONMENT !== "production") return;
@@ -87,6 +114,8 @@ const VarsSchema = z
     if (v.ALLOW_LOOPBACK_URLS === "true") {
       ctx.addIssue({ code: "custom", path: ["ALLOW_LOOPBACK_URLS"], message: "loopback outbound URLs are for development only" });
     }
+    if (v.INTEGRATION_PROVIDER_URL)
+      ctx.addIssue({ code: "custom", path: ["INTEGRATION_PROVIDER_URL"], message: "provider fakes in production" });
   });
 
 const checked = new WeakSet<object>();

@@ -1,5 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { startAiServer } from "../scripts/ai-server.ts";
+import { startProviderFakes } from "../scripts/provider-fakes.ts";
 import { startThrowawayStack, TEMPLATE_DB, throwawayDir } from "../scripts/stack.ts";
 import { startFakeNeon } from "./fakes/neon.ts";
 import { startReceiver } from "./fakes/receiver.ts";
@@ -11,6 +12,7 @@ export default async function setup(project: TestProject) {
   const dir = throwawayDir("atrium-test-");
   const stack = await startThrowawayStack(dir);
   const ai = await startAiServer(0);
+  const providers = await startProviderFakes(0);
   const neon = await startFakeNeon({ pgPort: stack.pgPort, templateDb: TEMPLATE_DB, ...NEON_TEST });
   const receiver = await startReceiver();
   project.provide("stack", {
@@ -20,12 +22,14 @@ export default async function setup(project: TestProject) {
     aiUrl: `http://127.0.0.1:${ai.port}/v1`,
     neonUrl: neon.url,
     receiverUrl: receiver.url,
+    providersUrl: providers.url,
     ...NEON_TEST,
   });
   console.log(`test stack ready in ${Date.now() - started} ms (postgres ${stack.pgPort}, proxy ${stack.proxyPort})`);
   return async () => {
     await receiver.close();
     await neon.close();
+    await providers.close();
     await ai.close();
     await stack.stop();
   };
@@ -41,6 +45,8 @@ declare module "vitest" {
       neonUrl: string;
       /** The webhook receiver (test/fakes/receiver.ts). */
       receiverUrl: string;
+      /** scripts/provider-fakes.ts (OAuth, Shopify, Meta, Slack, …). */
+      providersUrl: string;
       apiKey: string;
       projectId: string;
       templateBranchId: string;

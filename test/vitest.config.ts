@@ -25,6 +25,7 @@ export default defineConfig({
             // Short, so the model server's scripted hangs turn into 504s quickly.
             AI_TIMEOUT_MS: "3000",
             API_URL: "http://atrium.test",
+            INTEGRATION_PROVIDER_URL: stack.providersUrl,
           },
         },
       };

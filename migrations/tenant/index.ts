@@ -19,6 +19,7 @@ import m15 from "./0015_records_query.sql";
 import m16 from "./0016_documents.sql";
 import m17 from "./0017_knowledge_vectors.sql";
 import m18 from "./0018_webhooks.sql";
+import m19 from "./0019_integrations.sql";
 
 export const tenantMigrations: Migration[] = [
   { name: "0000_init", sql: m0 },
@@ -40,4 +41,5 @@ export const tenantMigrations: Migration[] = [
   { name: "0016_documents", sql: m16 },
   { name: "0017_knowledge_vectors", sql: m17 },
   { name: "0018_webhooks", sql: m18 },
+  { name: "0019_integrations", sql: m19 },
 ];

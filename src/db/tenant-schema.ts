@@ -7,6 +7,7 @@ export * from "../modules/documents/tables";
 export * from "../modules/goals/tables";
 export * from "../modules/imports/tables";
 export * from "../modules/integration-records/tables";
+export * from "../modules/integrations/tables";
 export * from "../modules/knowledge/tables";
 export * from "../modules/meetings/tables";
 export * from "../modules/members/tables";

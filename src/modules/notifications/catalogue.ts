@@ -114,6 +114,13 @@ export const EVENT_TYPES = {
     highlight: false,
     defaults: on(false),
   },
+  integration_needs_reauth: {
+    category: "Integrations",
+    label: "Integration needs reconnecting",
+    description: "A provider refused an integration you connected (for example a refused token refresh).",
+    highlight: true,
+    defaults: on(true),
+  },
 } as const satisfies Record<string, EventTypeDefinition>;
 
 export type EventType = keyof typeof EVENT_TYPES;

@@ -61,6 +61,10 @@ export const PERMISSION_CATALOGUE = {
     can_delete_document: "Delete any document",
     can_delete_own_document: "Delete documents you own",
   },
+  integration: {
+    can_view_integration: "See connected integrations, their sync runs and synced data",
+    can_manage_integration: "Connect, configure, sync and disconnect integrations",
+  },
   ai: {
     can_use_ai: "Chat with AI employees and use AI features",
     can_manage_agents: "Create and configure AI employees",
