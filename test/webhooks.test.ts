@@ -301,7 +301,8 @@ describe("events from real actions", () => {
     expect((await received(h.name)).length).toBe(0);
     const cron = createContext({ env, requestId: "sweep", actor: { kind: "system", name: "cron" }, waitUntil: () => {} });
     try {
-      expect(await sweepEvents(cron)).toBeGreaterThanOrEqual(1);
+      // Another file's cron may sweep every workspace at the same time, so the count is not asserted.
+      await sweepEvents(cron);
     } finally {
       await cron.connections.close();
     }
