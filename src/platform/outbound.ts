@@ -7,8 +7,8 @@ import { invalidField } from "./errors";
  * tenant cannot point Atrium at internal services or cloud metadata:
  * - https only;
  * - no IP literal outside public unicast space (private, loopback, link-local/metadata, CGNAT,
- *   unique-local, multicast, reserved; IPv4-mapped IPv6 is judged as the IPv4 it carries);
- * - no localhost, single-label or internal names (.local, .internal, .localhost, .lan, .home.arpa…);
+ *   unique-local, multicast, reserved; IPv6 that carries an IPv4 is judged as that IPv4);
+ * - no localhost, single-label, internal or special-use names (.local, .internal, .arpa, .test…);
  * - no credentials in the URL;
  * - redirects are never followed (see `outboundFetch`).
  * Names are not resolved here: Workers egress cannot reach private networks, which covers DNS
@@ -17,7 +17,22 @@ import { invalidField } from "./errors";
  */
 export type OutboundRule = "https_only" | "private_address" | "internal_name" | "credentials" | "malformed";
 
-const INTERNAL_SUFFIXES = [".localhost", ".local", ".internal", ".lan", ".home.arpa", ".intranet", ".corp", ".localdomain"];
+// Private-use names, and the special-use TLDs of RFC 6761/7686/9476 that never reach a public host.
+const INTERNAL_SUFFIXES = [
+  ".localhost",
+  ".local",
+  ".internal",
+  ".lan",
+  ".intranet",
+  ".corp",
+  ".localdomain",
+  ".arpa",
+  ".test",
+  ".invalid",
+  ".example",
+  ".onion",
+  ".alt",
+];
 
 export function loopbackAllowed(env: Pick<Bindings, "ALLOW_LOOPBACK_URLS" | "ENVIRONMENT">): boolean {
   return env.ALLOW_LOOPBACK_URLS === "true" && env.ENVIRONMENT !== "production";
@@ -39,13 +54,18 @@ export function outboundViolation(
   const host = url.hostname
     .replace(/^\[|\]$/g, "")
     .toLowerCase()
-    .replace(/\.$/, "");
+    .replace(/\.+$/, "");
   const loopback = isLoopbackHost(host);
   if (loopback && loopbackAllowed(env) && (url.protocol === "http:" || url.protocol === "https:")) return null;
   if (url.protocol !== "https:") return { rule: "https_only", message: "Only https URLs are allowed" };
   if (ipaddr.isValid(host)) {
     let addr = ipaddr.parse(host);
-    if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+    if (addr.kind() === "ipv6") {
+      const v6 = addr as ipaddr.IPv6;
+      // IPv4-mapped (::ffff:a.b.c.d) and the deprecated IPv4-compatible (::a.b.c.d) carry an IPv4.
+      const compatible = v6.parts.slice(0, 6).every((p) => p === 0) && !["loopback", "unspecified"].includes(v6.range());
+      if (v6.isIPv4MappedAddress() || compatible) addr = ipaddr.fromByteArray(v6.toByteArray().slice(12));
+    }
     if (addr.range() !== "unicast") {
       return { rule: "private_address", message: `Addresses in the ${addr.range()} range are not allowed` };
     }
