@@ -37,7 +37,8 @@ function isWorkspaceRoute(c: Context<AppEnv>): boolean {
 // workspace's data: a person must sign in for them even where a workspace is optional.
 const ACCOUNT_PATHS = /^\/api\/v1\/auth(\/|$)/;
 // API-key requests may manage keys only with the admin scope; permission changes likewise.
-const ADMIN_SCOPE_PATHS = /^\/api\/v1\/api-keys(\/|$)/;
+// Webhooks too, reads included: an endpoint sends data out, and its delivery log holds payloads.
+const ADMIN_SCOPE_PATHS = /^\/api\/v1\/(api-keys|webhooks)(\/|$)/;
 const ADMIN_SCOPE_MUTATIONS = /^\/api\/v1\/permissions(\/|$)/;
 
 /**
