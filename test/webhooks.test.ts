@@ -55,6 +55,16 @@ async function waitForMessage(h: { name: string; secret: string }, pick: (m: Ret
   }
 }
 
+/** The outbox row once its fan-out finished. */
+async function waitUntilFannedOut(id: string) {
+  for (let i = 0; i < 100; i++) {
+    const [row] = await tenant(ws, (db) => db.select().from(outboxEvents).where(eq(outboxEvents.id, id)));
+    if (row?.fannedOutAt) return row;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`event ${id} was never fanned out`);
+}
+
 const verify = (secret: string, g: Got) => new Webhook(secret).verify(g.body, g.headers) as { type: string; data: any; id: string };
 
 let owner: SignedUp;
@@ -134,6 +144,14 @@ describe("webhook endpoints", () => {
       ["https://100.64.0.1/hook", "private_address"],
       ["https://[fd00::1]/hook", "private_address"],
       ["https://[::ffff:10.0.0.1]/hook", "private_address"],
+      ["https://[::10.0.0.1]/hook", "private_address"],
+      ["https://[::169.254.169.254]/hook", "private_address"],
+      ["https://[64:ff9b::a00:1]/hook", "private_address"],
+      ["https://[2002:a00:1::]/hook", "private_address"],
+      ["https://intranet../hook", "internal_name"],
+      ["https://svc.test/hook", "internal_name"],
+      ["https://1.0.0.10.in-addr.arpa/hook", "internal_name"],
+      ["https://hidden.onion/hook", "internal_name"],
       ["https://0.0.0.0/hook", "private_address"],
       ["https://metadata.google.internal/computeMetadata", "internal_name"],
       ["https://intranet/hook", "internal_name"],
@@ -313,6 +331,47 @@ describe("events from real actions", () => {
     expect(row?.publishedAt).toBeInstanceOf(Date);
   });
 
+  it("an event whose published message never reached fan-out is published again by the sweep", async () => {
+    const ctx = createContext({ env, requestId: "lost-message", waitUntil: () => {} });
+    const h = await createHook(["member.joined"]);
+    const email = `lost-${hookName()}@example.com`;
+    const id = await tenant(ws, (db) =>
+      db.transaction((tx) =>
+        emitEvent(ctx, tx, "member.joined", { member: { id: crypto.randomUUID(), user_id: null, email, role: "member" } }),
+      ),
+    );
+    // Published 20 minutes ago, and the message dead-lettered: no consumer ever fanned it out.
+    await tenant(ws, (db) =>
+      db
+        .update(outboxEvents)
+        .set({ publishedAt: new Date(Date.now() - 20 * 60_000) })
+        .where(eq(outboxEvents.id, id)),
+    );
+    const cron = createContext({ env, requestId: "sweep-lost", actor: { kind: "system", name: "cron" }, waitUntil: () => {} });
+    try {
+      await sweepEvents(cron);
+    } finally {
+      await cron.connections.close();
+    }
+    expect(await waitForMessage(h, (m) => m.id === id)).toMatchObject({ data: { member: { email } } });
+    const row = await waitUntilFannedOut(id);
+    expect(row.publishedAt!.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    // Once fanned out, later sweeps leave it alone: one delivery per endpoint, ever.
+    const again = createContext({ env, requestId: "sweep-again", actor: { kind: "system", name: "cron" }, waitUntil: () => {} });
+    try {
+      await sweepEvents(again);
+    } finally {
+      await again.connections.close();
+    }
+    const copies = await tenant(ws, (db) =>
+      db
+        .select()
+        .from(webhookDeliveries)
+        .where(sql`${webhookDeliveries.eventId} = ${id} and ${webhookDeliveries.endpointId} = ${h.id}`),
+    );
+    expect(copies).toHaveLength(1);
+  });
+
   it("a person joining is member.joined", async () => {
     const h = await createHook(["member.joined"]);
     const j = await join(owner, "member");
@@ -462,6 +521,8 @@ describe("test sends and secret rotation", () => {
     await misbehave(h.name, { fail: 1, status: 418 });
     const bad = await asOwner("POST", `/api/v1/webhooks/${h.id}/test`, {});
     expect(bad.body).toMatchObject({ success: false, status_code: 418 });
+    // Test sends do not start the failure clock that disables endpoints.
+    expect((await asOwner("GET", `/api/v1/webhooks/${h.id}`)).body.failing_since).toBeNull();
     // A failed test send is logged (dead, never retried) and not re-sent with the failed events.
     expect((await asOwner("GET", `/api/v1/webhooks/${h.id}/deliveries/${bad.body.delivery_id}`)).body).toMatchObject({
       status: "dead",
@@ -497,6 +558,78 @@ describe("test sends and secret rotation", () => {
     expect(() => verify(fresh, after)).toThrow();
     expect(() => verify(h.secret, after)).toThrow();
     expect((await asOwner("POST", `/api/v1/webhooks/${h.id}/regenerate-secret`, { overlap_seconds: 8 * 86_400 })).status).toBe(422);
+  });
+});
+
+describe("who receives what: an endpoint sees only what its creator may see", () => {
+  /** Deliveries made for `endpointId` whose payload contains `text` (fan-out decided by then). */
+  const deliveriesOf = (endpointId: string, text: string) =>
+    tenant(ws, (db) =>
+      db
+        .select({ type: webhookDeliveries.eventType })
+        .from(webhookDeliveries)
+        .where(sql`${webhookDeliveries.endpointId} = ${endpointId} and ${webhookDeliveries.payload} like ${`%${text}%`}`),
+    );
+  const grant = (allowed: boolean) => asOwner("PATCH", "/api/v1/permissions/roles/member", { permission: "can_manage_webhooks", allowed });
+
+  it("private channels reach a member's endpoint only once they can open the channel; AI chats only their owner's", async () => {
+    expect((await grant(true)).status).toBe(200);
+    try {
+      const ownerHook = await createHook(["*"]);
+      const name = hookName();
+      const created = await as(member, "POST", "/api/v1/webhooks", { url: hookUrl(name), events: ["*"] });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const memberHook = { name, id: created.body.id as string, secret: created.body.secret as string };
+
+      const secret = (await asOwner("POST", "/api/v1/channels", { name: `priv-${hookName()}`, is_private: true })).body;
+      const open = (await asOwner("POST", "/api/v1/channels", { name: `pub-${hookName()}` })).body;
+      const tag = hookName();
+      expect((await asOwner("POST", `/api/v1/channels/${secret.slug}/messages`, { content: `secret ${tag}` })).status).toBe(201);
+      expect((await asOwner("POST", `/api/v1/channels/${open.slug}/messages`, { content: `news ${tag}` })).status).toBe(201);
+      await waitForMessage(ownerHook, (m) => m.data.message?.content === `secret ${tag}`);
+      await waitForMessage(memberHook, (m) => m.data.message?.content === `news ${tag}`);
+      expect(await deliveriesOf(memberHook.id, `secret ${tag}`)).toEqual([]);
+
+      // Made a participant, the member's endpoint gets the channel's next messages.
+      expect((await asOwner("POST", `/api/v1/channels/${secret.slug}/members`, { member_id: member.memberId })).status).toBe(200);
+      expect((await asOwner("POST", `/api/v1/channels/${secret.slug}/messages`, { content: `later ${tag}` })).status).toBe(201);
+      await waitForMessage(memberHook, (m) => m.data.message?.content === `later ${tag}`);
+
+      // A person's AI chat goes to their own endpoints only, even an owner's chat and an owner's "*".
+      const mine = (await asOwner("POST", "/api/v1/chat/conversations", { title: "Diary" })).body;
+      expect(
+        (await asOwner("POST", `/api/v1/chat/conversations/${mine.id}/messages`, { role: "user", content: `diary ${tag}` })).status,
+      ).toBe(200);
+      const theirs = (await as(member, "POST", "/api/v1/chat/conversations", { title: "Notes" })).body;
+      expect(
+        (await as(member, "POST", `/api/v1/chat/conversations/${theirs.id}/messages`, { role: "user", content: `notes ${tag}` })).status,
+      ).toBe(200);
+      const diary = await waitForMessage(ownerHook, (m) => m.data.message?.content === `diary ${tag}`);
+      expect(diary).toMatchObject({ type: "chat.message.created", data: { conversation_id: mine.id, message: { role: "user" } } });
+      await waitForMessage(memberHook, (m) => m.data.message?.content === `notes ${tag}`);
+      expect(await deliveriesOf(memberHook.id, `diary ${tag}`)).toEqual([]);
+      expect(await deliveriesOf(ownerHook.id, `notes ${tag}`)).toEqual([]);
+    } finally {
+      expect((await grant(false)).status).toBe(200);
+    }
+  });
+
+  it("API keys need the admin scope for webhooks, reads included", async () => {
+    const key = async (scopes: string[]) => {
+      const r = await asOwner("POST", "/api/v1/api-keys", { name: `hooks ${scopes.join("+")}`, scopes });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body.key as string;
+    };
+    const rw = await key(["read", "write"]);
+    const before = (await asOwner("GET", "/api/v1/webhooks/count")).body.count;
+    const body = { url: hookUrl(hookName()), events: ["*"] };
+    const refused = await call("POST", "/api/v1/webhooks", { token: rw, workspace: ws, body });
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).toContain("admin");
+    expect((await call("GET", "/api/v1/webhooks", { token: rw, workspace: ws })).status).toBe(403);
+    expect((await asOwner("GET", "/api/v1/webhooks/count")).body.count).toBe(before);
+    const admin = await key(["read", "write", "admin"]);
+    expect((await call("POST", "/api/v1/webhooks", { token: admin, workspace: ws, body })).status).toBe(201);
   });
 });
 

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { ServiceContext } from "../../platform/context";
-import { publishOutbox, purgePublishedEvents } from "../../platform/events/outbox";
+import { publishOutbox, purgePublishedEvents, reopenLostEvents } from "../../platform/events/outbox";
 import { sumOverTenants } from "../../platform/tenancy/each";
 import { recoverDeliveries } from "./service";
 
@@ -8,11 +8,13 @@ import { recoverDeliveries } from "./service";
 const DELIVERY_RETENTION_DAYS = 30;
 
 /**
- * Cron, every workspace: publishes events whose request died before publishing them, re-queues
+ * Cron, every workspace: publishes events whose request died before publishing them (or whose
+ * published message never reached fan-out), re-queues
  * deliveries whose message or consumer was lost, and trims the outbox and the delivery log.
  */
 export function sweepEvents(ctx: ServiceContext, now = Date.now()): Promise<number> {
   return sumOverTenants(ctx, "event sweep", async (db, ws) => {
+    await reopenLostEvents(db);
     const published = await publishOutbox(db, ctx.env, ws.id);
     const recovered = await recoverDeliveries(db, ctx.env, ws.id);
     await purgePublishedEvents(db, now);

@@ -32,14 +32,30 @@ const Record = z.object({
   version: z.number().int(),
 });
 
+/**
+ * What an event shows, when not everyone in the workspace may see it: a webhook endpoint gets the
+ * event only if its creator can open that object when it is fanned out (private channels, a
+ * person's AI chats, tasks, recordsets and documents with their own access rules).
+ */
+export type Audience = { type: "channel" | "task" | "recordset" | "document"; id: string } | { type: "conversation"; id: string };
+
+interface CatalogueEntry {
+  description: string;
+  data: z.ZodType;
+  /** Each entry reads its own data shape. */
+  audience?: (data: any) => Audience;
+}
+
 export const EVENT_CATALOGUE = {
   "task.created": {
     description: "A task was created (directly, in a channel, or by an AI employee).",
     data: z.object({ task: Task, actor_member_id: MemberRef }),
+    audience: (d: { task: { id: string } }) => ({ type: "task", id: d.task.id }),
   },
   "task.completed": {
     description: "A task was marked completed.",
     data: z.object({ task: Task, actor_member_id: MemberRef, comment: z.string().nullable() }),
+    audience: (d: { task: { id: string } }) => ({ type: "task", id: d.task.id }),
   },
   "channel.message.created": {
     description: "A message was posted in a channel.",
@@ -47,30 +63,36 @@ export const EVENT_CATALOGUE = {
       channel: z.object({ id: Id, slug: z.string(), name: z.string() }),
       message: Message.extend({ parent_id: Id.nullable() }),
     }),
+    audience: (d: { channel: { id: string } }) => ({ type: "channel", id: d.channel.id }),
   },
   "chat.message.created": {
     description: "A message was added to an AI chat conversation (the user's message, then the employee's answer).",
     data: z.object({
       conversation_id: Id,
-      message: z.object({ id: Id, role: z.enum(["user", "assistant"]), content: z.string(), created_at: When }),
+      message: z.object({ id: Id, role: z.enum(["user", "assistant", "system"]), content: z.string(), created_at: When }),
       employee_id: Id.nullable(),
     }),
+    audience: (d: { conversation_id: string }) => ({ type: "conversation", id: d.conversation_id }),
   },
   "record.created": {
     description: "A record was created in a recordset.",
     data: z.object({ record: Record, actor_member_id: MemberRef }),
+    audience: (d: { record: { recordset_id: string } }) => ({ type: "recordset", id: d.record.recordset_id }),
   },
   "record.updated": {
     description: "A record's values changed; `changed_fields` names them.",
     data: z.object({ record: Record, changed_fields: z.array(z.string()), actor_member_id: MemberRef }),
+    audience: (d: { record: { recordset_id: string } }) => ({ type: "recordset", id: d.record.recordset_id }),
   },
   "record.deleted": {
     description: "A record was deleted.",
     data: z.object({ record: z.object({ id: Id, recordset_id: Id }), actor_member_id: MemberRef }),
+    audience: (d: { record: { recordset_id: string } }) => ({ type: "recordset", id: d.record.recordset_id }),
   },
   "document.indexed": {
     description: "A document version was extracted, chunked and embedded; it is now searchable.",
     data: z.object({ document: z.object({ id: Id, title: z.string(), version: z.number().int(), chunks: z.number().int() }) }),
+    audience: (d: { document: { id: string } }) => ({ type: "document", id: d.document.id }),
   },
   "member.joined": {
     description: "A person joined the workspace.",
@@ -84,13 +106,20 @@ export const EVENT_CATALOGUE = {
     description: "Sent by the test endpoint only; its data is the caller's payload.",
     data: z.record(z.string(), z.unknown()),
   },
-} as const satisfies Record<string, { description: string; data: z.ZodType }>;
+} as const satisfies Record<string, CatalogueEntry>;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;
 export type EventData<T extends EventType> = z.input<(typeof EVENT_CATALOGUE)[T]["data"]>;
 
 export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
 export const isEventType = (s: string): s is EventType => Object.hasOwn(EVENT_CATALOGUE, s);
+
+/** The object an event shows, or null when every member may see it. */
+export function audienceOf(type: string, data: unknown): Audience | null {
+  if (!isEventType(type)) return null;
+  const entry: CatalogueEntry = EVENT_CATALOGUE[type];
+  return entry.audience ? entry.audience(data) : null;
+}
 
 /** The catalogue as served to clients: name, description and the JSON Schema of `data`. */
 export function describeEvents() {

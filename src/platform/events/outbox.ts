@@ -86,6 +86,24 @@ export async function publishOutbox(db: Db, env: Bindings, workspaceId: string, 
   }
 }
 
+/** A published event not fanned out after this long lost its message (dead-lettered or dropped). */
+const REPUBLISH_AFTER_MINUTES = 15;
+
+/**
+ * Sweep: events published long ago whose fan-out never finished are made unpublished again, so
+ * the next publish sends them; deliveries are unique per event and endpoint, so nothing doubles.
+ */
+export async function reopenLostEvents(db: Db): Promise<number> {
+  const rows = await db
+    .update(outboxEvents)
+    .set({ publishedAt: null })
+    .where(
+      and(isNull(outboxEvents.fannedOutAt), sql`${outboxEvents.publishedAt} < now() - make_interval(mins => ${REPUBLISH_AFTER_MINUTES})`),
+    )
+    .returning({ id: outboxEvents.id });
+  return rows.length;
+}
+
 /** Published events older than the retention window go; deliveries keep their own copy of the payload. */
 export const EVENT_RETENTION_DAYS = 30;
 export async function purgePublishedEvents(db: Db, now = Date.now()): Promise<number> {

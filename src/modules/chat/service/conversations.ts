@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
+import { emitEvent } from "../../../platform/events/outbox";
 import { requirePermission } from "../../permissions/service";
 import { assertOwnFolder, myMemberId, ownedConversation, toConversation, toMessage } from "../internal";
 import type {
@@ -133,15 +134,34 @@ export async function assertConversationFiles(ctx: ServiceContext, conversationI
   return unique.map((id) => rows.find((r) => r.id === id)).filter((r) => r !== undefined);
 }
 
-/** Inserts a message and bumps the conversation's count and last activity in one statement each. */
-export async function insertMessage(ctx: ServiceContext, values: typeof chatMessages.$inferInsert) {
-  const [row] = await ctx.db.insert(chatMessages).values(values).returning();
-  if (!row) throw new ServiceError("internal_error", "Message was not saved");
-  await ctx.db
-    .update(chatConversations)
-    .set({ messageCount: sql`${chatConversations.messageCount} + 1`, lastMessageAt: row.createdAt })
-    .where(eq(chatConversations.id, values.conversationId));
-  return row;
+/**
+ * Inserts a message, bumps the conversation's count and last activity, and records
+ * chat.message.created, in one transaction.
+ */
+export async function insertMessage(
+  ctx: ServiceContext,
+  c: { id: string; agentId: string | null },
+  values: typeof chatMessages.$inferInsert,
+) {
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx.insert(chatMessages).values(values).returning();
+    if (!row) throw new ServiceError("internal_error", "Message was not saved");
+    await tx
+      .update(chatConversations)
+      .set({ messageCount: sql`${chatConversations.messageCount} + 1`, lastMessageAt: row.createdAt })
+      .where(eq(chatConversations.id, c.id));
+    await emitEvent(ctx, tx, "chat.message.created", {
+      conversation_id: c.id,
+      message: {
+        id: row.id,
+        role: row.role as "user" | "assistant" | "system",
+        content: row.content ?? "",
+        created_at: row.createdAt.toISOString(),
+      },
+      employee_id: c.agentId,
+    });
+    return row;
+  });
 }
 
 /** POST /conversations/{id}/messages: a message saved as given (image generations and the like). */
@@ -150,7 +170,7 @@ export async function addMessage(ctx: ServiceContext, conversationId: string, in
   await requirePermission(ctx, "can_use_ai");
   if (input.model) await assertModel(ctx, input.model, ["body", "model"]);
   await assertConversationFiles(ctx, c.id, input.file_ids);
-  const row = await insertMessage(ctx, {
+  const row = await insertMessage(ctx, c, {
     conversationId: c.id,
     role: input.role,
     content: input.content,

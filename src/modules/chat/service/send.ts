@@ -369,7 +369,7 @@ async function streamTurn(ctx: ServiceContext, turn: Turn, requestSignal: AbortS
 
 const chatEventData = (turn: Turn, m: typeof chatMessages.$inferSelect) => ({
   conversation_id: turn.conversation.id,
-  message: { id: m.id, role: m.role as "user" | "assistant", content: m.content ?? "", created_at: m.createdAt.toISOString() },
+  message: { id: m.id, role: m.role as "user" | "assistant" | "system", content: m.content ?? "", created_at: m.createdAt.toISOString() },
   employee_id: turn.conversation.agentId,
 });
 

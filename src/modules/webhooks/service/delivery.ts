@@ -1,9 +1,10 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import type { Bindings } from "../../../env";
 import type { ServiceContext } from "../../../platform/context";
 import type { Db } from "../../../platform/db";
 import { enqueueEmail } from "../../../platform/email/outbox";
+import { audienceOf } from "../../../platform/events/catalogue";
 import type { EventsPublishedMessage } from "../../../platform/events/outbox";
 import { outboxEvents } from "../../../platform/events/tables";
 import { users, workspaceMembers } from "../../../platform/identity/tables";
@@ -11,6 +12,7 @@ import { type OutboundResult, outboundFetch } from "../../../platform/outbound";
 import { bindSystemWorkspace } from "../../../platform/tenancy/resolve";
 import { DELIVER_MESSAGE, type DeliverMessage, type EndpointRow, openSecret } from "../internal";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../tables";
+import { AudienceCheck } from "./audience";
 
 type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 
@@ -69,8 +71,9 @@ async function queueAttempts(env: Bindings, msgs: { body: DeliverMessage; delayS
 }
 
 /**
- * Consumer of published events: one delivery per (event, subscribed active endpoint). The unique
- * key makes a re-published event add nothing; only deliveries this call created are queued.
+ * Consumer of published events: one delivery per (event, subscribed active endpoint whose creator
+ * may see what the event shows). The unique key makes a re-published event add nothing; only
+ * deliveries this call created are queued.
  */
 export async function fanOutEvents(ctx: ServiceContext, msg: Pick<EventsPublishedMessage, "workspace_id" | "event_ids">): Promise<void> {
   if (!(await bindSystemWorkspace(ctx, msg.workspace_id))) return;
@@ -81,14 +84,20 @@ export async function fanOutEvents(ctx: ServiceContext, msg: Pick<EventsPublishe
     ctx.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.isActive, true)),
   ]);
   const rows: (typeof webhookDeliveries.$inferInsert)[] = [];
-  for (const e of events) {
-    const body = envelope(e, msg.workspace_id);
-    for (const ep of endpoints) {
-      if (!ep.events.includes("*") && !ep.events.includes(e.type)) continue;
-      rows.push({ endpointId: ep.id, eventId: e.id, messageId: e.id, eventType: e.type, payload: body, nextAttemptAt: new Date() });
+  const audience = new AudienceCheck(ctx, msg.workspace_id);
+  try {
+    for (const e of events) {
+      const body = envelope(e, msg.workspace_id);
+      const shows = audienceOf(e.type, e.data);
+      for (const ep of endpoints) {
+        if (!ep.events.includes("*") && !ep.events.includes(e.type)) continue;
+        if (!(await audience.allows(ep, shows))) continue;
+        rows.push({ endpointId: ep.id, eventId: e.id, messageId: e.id, eventType: e.type, payload: body, nextAttemptAt: new Date() });
+      }
     }
+  } finally {
+    await audience.close();
   }
-  if (rows.length === 0) return;
   const created: { id: string }[] = [];
   for (let i = 0; i < rows.length; i += 500) {
     created.push(
@@ -103,6 +112,10 @@ export async function fanOutEvents(ctx: ServiceContext, msg: Pick<EventsPublishe
     ctx.env,
     created.map((d) => ({ body: deliverMessage(msg.workspace_id, d.id, 1, ctx.requestId) })),
   );
+  await ctx.db
+    .update(outboxEvents)
+    .set({ fannedOutAt: sql`now()` })
+    .where(and(inArray(outboxEvents.id, ids), isNull(outboxEvents.fannedOutAt)));
 }
 
 /**
@@ -161,22 +174,31 @@ async function attempt(ctx: ServiceContext, endpoint: EndpointRow, d: DeliveryRo
   return result;
 }
 
-/** Records the outcome on the delivery and the endpoint; schedules the retry or disables. */
-async function settle(ctx: ServiceContext, endpoint: EndpointRow, d: DeliveryRow, r: OutboundResult, workspaceId: string, retry = true) {
+/**
+ * Records the outcome on the delivery and the endpoint; schedules the retry or disables. Only the
+ * claim that made the attempt settles it: if its lease ran out and the sweep handed the delivery
+ * to another attempt, this outcome is logged (in attempts) but changes nothing. A test send
+ * (`test`) is never retried and does not move the endpoint's failure clock.
+ */
+async function settle(ctx: ServiceContext, endpoint: EndpointRow, d: DeliveryRow, r: OutboundResult, workspaceId: string, test = false) {
   const now = new Date();
   const error = r.ok ? null : (r.error ?? `HTTP ${r.status}`);
+  const mine = and(eq(webhookDeliveries.id, d.id), eq(webhookDeliveries.status, "delivering"), eq(webhookDeliveries.attempts, d.attempts));
   if (r.ok) {
-    await ctx.db
+    const [done] = await ctx.db
       .update(webhookDeliveries)
       .set({ status: "succeeded", deliveredAt: now, leaseUntil: null, nextAttemptAt: null, lastStatusCode: r.status, lastError: null })
-      .where(eq(webhookDeliveries.id, d.id));
-    await ctx.db.update(webhookEndpoints).set({ lastSuccessAt: now, failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id));
+      .where(mine)
+      .returning({ id: webhookDeliveries.id });
+    if (done && !test) {
+      await ctx.db.update(webhookEndpoints).set({ lastSuccessAt: now, failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id));
+    }
     return;
   }
   const next = d.attempts + 1;
-  const more = retry && next <= MAX_ATTEMPTS;
+  const more = !test && next <= MAX_ATTEMPTS;
   const delay = more ? retryDelaySeconds(next) : 0;
-  await ctx.db
+  const [failed] = await ctx.db
     .update(webhookDeliveries)
     .set({
       status: more ? "pending" : "dead",
@@ -185,7 +207,9 @@ async function settle(ctx: ServiceContext, endpoint: EndpointRow, d: DeliveryRow
       lastStatusCode: r.status || null,
       lastError: error,
     })
-    .where(eq(webhookDeliveries.id, d.id));
+    .where(mine)
+    .returning({ id: webhookDeliveries.id });
+  if (!failed || test) return;
   const [ep] = await ctx.db
     .update(webhookEndpoints)
     .set({ lastFailureAt: now, failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${now})` })
@@ -241,7 +265,7 @@ export async function sendTestDelivery(ctx: ServiceContext, endpoint: EndpointRo
     .returning();
   const row = d as DeliveryRow;
   const r = await attempt(ctx, endpoint, row);
-  await settle(ctx, endpoint, row, r, ctx.workspace?.id ?? "", false);
+  await settle(ctx, endpoint, row, r, ctx.workspace?.id ?? "", true);
   return {
     success: r.ok,
     status_code: r.status,

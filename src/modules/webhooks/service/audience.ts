@@ -1,0 +1,93 @@
+import { eq } from "drizzle-orm";
+import { createContext, type ServiceContext } from "../../../platform/context";
+import { isServiceError } from "../../../platform/errors";
+import type { Audience } from "../../../platform/events/catalogue";
+import { resolveWorkspace } from "../../../platform/tenancy/resolve";
+import { chatConversations } from "../../chat/tables";
+import { visibleEntity } from "../../documents/service/entities";
+import { members } from "../../members/tables";
+import type { EndpointRow } from "../internal";
+
+/**
+ * An endpoint acts as the member who created it, as an API key acts as its creator: it gets an
+ * event about a private object only if that member, as they are now (active, role, channel
+ * grants, team), may open the object. Events every member sees need no check. An endpoint whose
+ * creator is gone gets only those.
+ */
+export class AudienceCheck {
+  private readonly viewers = new Map<string, Promise<{ ctx: ServiceContext; memberId: string } | null>>();
+  private readonly answers = new Map<string, Promise<boolean>>();
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly workspaceId: string,
+  ) {}
+
+  allows(ep: EndpointRow, audience: Audience | null): Promise<boolean> {
+    if (!audience) return Promise.resolve(true);
+    const creator = ep.createdByMemberId;
+    if (!creator) return Promise.resolve(false);
+    const key = `${creator}|${audience.type}|${audience.id}`;
+    let answer = this.answers.get(key);
+    if (!answer) {
+      answer = this.check(creator, audience);
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+
+  /** Closes the connections of the creators' contexts. */
+  async close(): Promise<void> {
+    for (const v of this.viewers.values()) await (await v)?.ctx.connections.close();
+  }
+
+  private async check(memberId: string, audience: Audience): Promise<boolean> {
+    if (audience.type === "conversation") {
+      // A person's AI chat is theirs alone, whatever their role.
+      const [c] = await this.ctx.db
+        .select({ memberId: chatConversations.memberId })
+        .from(chatConversations)
+        .where(eq(chatConversations.id, audience.id));
+      return c?.memberId === memberId;
+    }
+    const viewer = await this.viewer(memberId);
+    if (!viewer) return false;
+    try {
+      await visibleEntity(viewer.ctx, audience.type, audience.id);
+      return true;
+    } catch (e) {
+      if (isServiceError(e) && (e.code === "not_found" || e.code === "forbidden")) return false;
+      throw e;
+    }
+  }
+
+  /** A context acting as the member (null when they left or were deactivated). */
+  private viewer(memberId: string) {
+    let v = this.viewers.get(memberId);
+    if (!v) {
+      v = (async () => {
+        const [m] = await this.ctx.db
+          .select({ userId: members.userId, isActive: members.isActive })
+          .from(members)
+          .where(eq(members.id, memberId));
+        if (!m?.isActive) return null;
+        const ctx = createContext({
+          env: this.ctx.env,
+          requestId: this.ctx.requestId,
+          actor: { kind: "user", userId: m.userId, email: "" },
+          waitUntil: (p) => this.ctx.waitUntil(p),
+        });
+        try {
+          await resolveWorkspace(ctx, this.workspaceId, m.userId);
+          return { ctx, memberId };
+        } catch (e) {
+          await ctx.connections.close();
+          if (isServiceError(e) && (e.code === "not_found" || e.code === "forbidden")) return null;
+          throw e;
+        }
+      })();
+      this.viewers.set(memberId, v);
+    }
+    return v;
+  }
+}
