@@ -364,10 +364,7 @@ describe("events from real actions", () => {
       await again.connections.close();
     }
     const copies = await tenant(ws, (db) =>
-      db
-        .select()
-        .from(webhookDeliveries)
-        .where(sql`${webhookDeliveries.eventId} = ${id} and ${webhookDeliveries.endpointId} = ${h.id}`),
+      db.select().from(webhookDeliveries).where(sql`${webhookDeliveries.eventId} = ${id} and ${webhookDeliveries.endpointId} = ${h.id}`),
     );
     expect(copies).toHaveLength(1);
   });
@@ -609,6 +606,49 @@ describe("who receives what: an endpoint sees only what its creator may see", ()
       await waitForMessage(memberHook, (m) => m.data.message?.content === `notes ${tag}`);
       expect(await deliveriesOf(memberHook.id, `diary ${tag}`)).toEqual([]);
       expect(await deliveriesOf(ownerHook.id, `notes ${tag}`)).toEqual([]);
+    } finally {
+      expect((await grant(false)).status).toBe(200);
+    }
+  });
+
+  it("AI employees' runs end as employee.run.completed/failed, seen by who gave the work and by managers of employees", async () => {
+    /** Scripts the local model server: requests containing `match` get these replies. */
+    const script = async (match: string, replies: Record<string, unknown>[]) => {
+      const r = await fetch(`${new URL(inject("stack").aiUrl).origin}/__script`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ match, replies }),
+      });
+      expect(r.status).toBeLessThan(300);
+    };
+    expect((await grant(true)).status).toBe(200);
+    try {
+      const ownerHook = await createHook(["employee.run.completed", "employee.run.failed"]);
+      const name = hookName();
+      const created = await as(member, "POST", "/api/v1/webhooks", { url: hookUrl(name), events: ["*"] });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const memberHook = { name, id: created.body.id as string, secret: created.body.secret as string };
+      const good = `good-${hookName()}`;
+      const bad = `bad-${hookName()}`;
+      await script(good, [{ content: "All done." }]);
+      await script(bad, [{ status: 400 }]);
+      const ok = await asOwner("POST", "/api/v1/agents/atlas/run", { instruction: `Summarise ${good}` });
+      expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+      const failed = await as(member, "POST", "/api/v1/agents/atlas/run", { instruction: `Summarise ${bad}` });
+      expect(failed.status).toBeGreaterThanOrEqual(400);
+      const done = await waitForMessage(ownerHook, (m) => m.data.run?.id === ok.body.id);
+      expect(done).toMatchObject({
+        type: "employee.run.completed",
+        data: { run: { status: "completed", output: "All done.", source: "api", invoked_by_member_id: expect.any(String) } },
+      });
+      const lost = await waitForMessage(
+        ownerHook,
+        (m) => m.type === "employee.run.failed" && m.data.run.invoked_by_member_id === member.memberId,
+      );
+      expect(lost.data.run).toMatchObject({ status: "failed", output: null, error: expect.any(String) });
+      // The member sees their own run's end, not the owner's.
+      await waitForMessage(memberHook, (m) => m.data.run?.id === lost.data.run.id);
+      expect(await deliveriesOf(memberHook.id, ok.body.id)).toEqual([]);
     } finally {
       expect((await grant(false)).status).toBe(200);
     }

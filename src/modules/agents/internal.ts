@@ -1,6 +1,8 @@
 import { eq } from "drizzle-orm";
 import type { ServiceContext } from "../../platform/context";
+import type { Tx } from "../../platform/db";
 import { ServiceError } from "../../platform/errors";
+import { emitEvents } from "../../platform/events/outbox";
 import { isUuid } from "../../platform/ids";
 import { iso } from "../../platform/openapi";
 import { ensureRoster } from "./service/roster";
@@ -31,6 +33,33 @@ export function toAgent(a: AgentRow) {
     created_at: a.createdAt.toISOString(),
     updated_at: a.updatedAt.toISOString(),
   };
+}
+
+/** employee.run.completed / employee.run.failed for runs that just ended (stopped runs emit nothing). */
+export async function emitRunsEnded(ctx: ServiceContext, tx: Tx, rows: AgentRunRow[]): Promise<void> {
+  for (const status of ["completed", "failed"] as const) {
+    const ended = rows.filter((r) => r.status === status);
+    await emitEvents(
+      ctx,
+      tx,
+      `employee.run.${status}`,
+      ended.map((r) => ({
+        run: {
+          id: r.id,
+          employee_id: r.agentId,
+          source: r.source,
+          status,
+          output: r.output,
+          error: r.error,
+          invoked_by_member_id: r.invokedByMemberId,
+          prompt_tokens: r.promptTokens,
+          completion_tokens: r.completionTokens,
+          started_at: r.createdAt.toISOString(),
+          finished_at: (r.finishedAt ?? new Date()).toISOString(),
+        },
+      })),
+    );
+  }
 }
 
 export function toRun(r: AgentRunRow) {

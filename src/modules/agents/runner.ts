@@ -4,7 +4,7 @@ import type { ServiceContext } from "../../platform/context";
 import { isServiceError, ServiceError } from "../../platform/errors";
 import { currentMember } from "../members/service";
 import { requirePermission } from "../permissions/service";
-import { type AgentRow, getAgentRow } from "./internal";
+import { type AgentRow, emitRunsEnded, getAgentRow } from "./internal";
 import { MAX_STEPS } from "./schemas";
 import { employeeContext } from "./service/actor";
 import { type AgentRunSource, type AgentRunStatus, type AgentRunStep, agentRuns } from "./tables";
@@ -326,7 +326,7 @@ export async function* toolLoop(
   }
 }
 
-/** Closes the run; a run stopped meanwhile stays stopped. Returns the final status. */
+/** Closes the run (and records its event); a run stopped meanwhile stays stopped. Returns the final status. */
 async function finish(
   ctx: ServiceContext,
   runId: string,
@@ -340,21 +340,25 @@ async function finish(
     started: number;
   },
 ): Promise<AgentRunStatus> {
-  const [u] = await ctx.db
-    .update(agentRuns)
-    .set({
-      status: sql`CASE WHEN ${agentRuns.status} = 'stopped' THEN 'stopped' ELSE ${r.status} END`,
-      output: r.output,
-      error: sql`CASE WHEN ${agentRuns.status} = 'stopped' THEN ${agentRuns.error} ELSE ${r.error} END`,
-      hitStepLimit: r.hitStepLimit,
-      model: r.model,
-      promptTokens: r.usage.promptTokens,
-      completionTokens: r.usage.completionTokens,
-      durationMs: Date.now() - r.started,
-      finishedAt: new Date(),
-    })
-    .where(eq(agentRuns.id, runId))
-    .returning({ status: agentRuns.status });
+  const u = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(agentRuns)
+      .set({
+        status: sql`CASE WHEN ${agentRuns.status} = 'stopped' THEN 'stopped' ELSE ${r.status} END`,
+        output: r.output,
+        error: sql`CASE WHEN ${agentRuns.status} = 'stopped' THEN ${agentRuns.error} ELSE ${r.error} END`,
+        hitStepLimit: r.hitStepLimit,
+        model: r.model,
+        promptTokens: r.usage.promptTokens,
+        completionTokens: r.usage.completionTokens,
+        durationMs: Date.now() - r.started,
+        finishedAt: new Date(),
+      })
+      .where(eq(agentRuns.id, runId))
+      .returning();
+    if (row) await emitRunsEnded(ctx, tx, [row]);
+    return row;
+  });
   return u?.status ?? r.status;
 }
 

@@ -25,6 +25,19 @@ const Message = z.object({
   author_member_id: Id.nullable(),
   created_at: When,
 });
+const Run = z.object({
+  id: Id,
+  employee_id: Id,
+  source: z.enum(["api", "chat"]),
+  status: z.enum(["completed", "failed"]),
+  output: z.string().nullable(),
+  error: z.string().nullable(),
+  invoked_by_member_id: Id.nullable(),
+  prompt_tokens: z.number().int(),
+  completion_tokens: z.number().int(),
+  started_at: When,
+  finished_at: When,
+});
 const Record = z.object({
   id: Id,
   recordset_id: Id,
@@ -37,7 +50,7 @@ const Record = z.object({
  * event only if its creator can open that object when it is fanned out (private channels, a
  * person's AI chats, tasks, recordsets and documents with their own access rules).
  */
-export type Audience = { type: "channel" | "task" | "recordset" | "document"; id: string } | { type: "conversation"; id: string };
+export type Audience = { type: "channel" | "task" | "recordset" | "document" | "conversation" | "agent_run"; id: string };
 
 interface CatalogueEntry {
   description: string;
@@ -101,6 +114,16 @@ export const EVENT_CATALOGUE = {
   "employee.status.changed": {
     description: "An AI employee was activated, paused or otherwise changed status.",
     data: z.object({ employee: z.object({ id: Id, name: z.string() }), from: z.string(), to: z.string() }),
+  },
+  "employee.run.completed": {
+    description: "An AI employee finished a piece of work (an instruction, or a chat turn) with an answer.",
+    data: z.object({ run: Run }),
+    audience: (d: { run: { id: string } }) => ({ type: "agent_run", id: d.run.id }),
+  },
+  "employee.run.failed": {
+    description: "An AI employee's work ended in failure (provider error, step limit, cut-off answer, or its worker died).",
+    data: z.object({ run: Run }),
+    audience: (d: { run: { id: string } }) => ({ type: "agent_run", id: d.run.id }),
   },
   "webhook.test": {
     description: "Sent by the test endpoint only; its data is the caller's payload.",

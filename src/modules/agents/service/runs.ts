@@ -6,7 +6,7 @@ import { isUuid } from "../../../platform/ids";
 import { sumOverTenants } from "../../../platform/tenancy/each";
 import { currentMember } from "../../members/service";
 import { hasPermission } from "../../permissions/service";
-import { type AgentRow, getAgentRow, toRun } from "../internal";
+import { type AgentRow, emitRunsEnded, getAgentRow, toRun } from "../internal";
 import { assertRunnable, startRun, toolLoop } from "../runner";
 import {
   type AgentRunCreate,
@@ -117,17 +117,20 @@ export async function getAgentStats(ctx: ServiceContext, agentId: string, q: Age
  */
 export const STALE_RUN_MS = 15 * 60_000;
 
-/** One tenant's sweep: runs left `running` by a Worker that died become `failed`. */
-export async function failStaleRunsIn(db: Db, now = Date.now()): Promise<number> {
-  const swept = await db
-    .update(agentRuns)
-    .set({ status: "failed", error: "The run stopped without finishing (its worker ended); start it again", finishedAt: new Date(now) })
-    .where(and(eq(agentRuns.status, "running"), lt(agentRuns.updatedAt, new Date(now - STALE_RUN_MS))))
-    .returning({ id: agentRuns.id });
-  return swept.length;
+/** One tenant's sweep: runs left `running` by a Worker that died become `failed` (with their events). */
+export async function failStaleRunsIn(ctx: ServiceContext, db: Db, now = Date.now()): Promise<number> {
+  return db.transaction(async (tx) => {
+    const swept = await tx
+      .update(agentRuns)
+      .set({ status: "failed", error: "The run stopped without finishing (its worker ended); start it again", finishedAt: new Date(now) })
+      .where(and(eq(agentRuns.status, "running"), lt(agentRuns.updatedAt, new Date(now - STALE_RUN_MS))))
+      .returning();
+    await emitRunsEnded(ctx, tx, swept);
+    return swept.length;
+  });
 }
 
 /** The cron's sweep over every workspace; returns how many runs were marked failed. */
 export function failStaleAgentRuns(ctx: ServiceContext, now = Date.now()): Promise<number> {
-  return sumOverTenants(ctx, "stale agent run sweep", (db) => failStaleRunsIn(db, now));
+  return sumOverTenants(ctx, "stale agent run sweep", (db) => failStaleRunsIn(ctx, db, now));
 }

@@ -3,15 +3,17 @@ import { createContext, type ServiceContext } from "../../../platform/context";
 import { isServiceError } from "../../../platform/errors";
 import type { Audience } from "../../../platform/events/catalogue";
 import { resolveWorkspace } from "../../../platform/tenancy/resolve";
+import { agentRuns } from "../../agents/tables";
 import { chatConversations } from "../../chat/tables";
 import { visibleEntity } from "../../documents/service/entities";
 import { members } from "../../members/tables";
+import { hasPermission } from "../../permissions/service";
 import type { EndpointRow } from "../internal";
 
 /**
  * An endpoint acts as the member who created it, as an API key acts as its creator: it gets an
  * event about a private object only if that member, as they are now (active, role, channel
- * grants, team), may open the object. Events every member sees need no check. An endpoint whose
+ * grants, team), may open the object (an AI employee's run: as the runs list shows it). Events every member sees need no check. An endpoint whose
  * creator is gone gets only those.
  */
 export class AudienceCheck {
@@ -52,6 +54,11 @@ export class AudienceCheck {
     }
     const viewer = await this.viewer(memberId);
     if (!viewer) return false;
+    if (audience.type === "agent_run") {
+      // The same rule as the runs list: whoever gave the work, or managers of AI employees.
+      const [r] = await this.ctx.db.select({ by: agentRuns.invokedByMemberId }).from(agentRuns).where(eq(agentRuns.id, audience.id));
+      return !!r && (r.by === memberId || (await hasPermission(viewer.ctx, "can_manage_agents")));
+    }
     try {
       await visibleEntity(viewer.ctx, audience.type, audience.id);
       return true;
