@@ -15,6 +15,8 @@ import { resolveWorkspaceForSystem } from "../src/platform/tenancy/resolve";
 import { call, databaseUrl, env, type Joined, join, raw, readSse, type SignedUp, signup, withDb } from "./harness";
 import { describeSecurity } from "./security";
 
+type FakeCallT = { method: string; path: string; query: Record<string, string> };
+
 // Integrations, their OAuth flows, sync runs and Data Retrieval, through the real app against the
 // provider fakes (scripts/provider-fakes.ts, at env.INTEGRATION_PROVIDER_URL).
 
@@ -234,6 +236,11 @@ describe("OAuth", () => {
     expect((await v("POST", `/api/v1/integrations/${slack.id}/toggle`)).status).toBe(403);
     expect((await v("POST", `/api/v1/integrations/${slack.id}/create-recordsets`)).status).toBe(403);
     expect((await v("DELETE", `/api/v1/integrations/${slack.id}`)).status).toBe(403);
+    // Live provider queries act with the stored credentials: manage permission, not view.
+    const liveBefore = (await fake("/__fake/calls?match=/admin/api/")).length;
+    expect((await v("POST", "/api/v1/integrations/shopify/query", { entity: "orders" })).status).toBe(403);
+    expect((await v("POST", "/api/v1/integrations/meta-ads/query", { entity: "campaigns" })).status).toBe(403);
+    expect((await fake("/__fake/calls?match=/admin/api/")).length).toBe(liveBefore);
     expect(sent).toEqual([]);
     // Another workspace's integration is a 404.
     const o = as(outsider, () => outsider.workspaceId);
@@ -818,6 +825,134 @@ describe("sync hardening", () => {
       );
       expect(notes).toHaveLength(1);
     });
+  });
+});
+
+describe("connection hardening", () => {
+  let who: SignedUp;
+  let o: ReturnType<typeof as>;
+  let shopId: string;
+  const staged = () => tenant(who.workspaceId, (db) => db.$count(stagedRows));
+  const orders = (shop: string) => `${shop}.myshopify.com/admin/api/2024-07/orders.json`;
+  beforeAll(async () => {
+    who = await signup();
+    o = as(who, () => who.workspaceId);
+  });
+
+  it("an OAuth state works only at the callback it was issued for", async () => {
+    // Issued for the provider's redirect to our API: refused at the authenticated POST callback, and not spent.
+    const url = await o("GET", "/api/v1/oauth/google-ads/url");
+    const back = await approve(url.body.authorization_url);
+    const wrong = await o("POST", "/api/v1/integrations/oauth/google_ads/callback", {
+      code: back.searchParams.get("code"),
+      state: back.searchParams.get("state"),
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.detail).toMatch(/issued for/);
+    expect(await tenant(who.workspaceId, (db) => db.$count(integrations))).toBe(0);
+    const right = await raw(back.pathname + back.search);
+    expect(right.status).toBe(200);
+    // Issued for the web app's POST (initiate): refused at the anonymous callback.
+    const init = await o("GET", "/api/v1/integrations/oauth/slack/initiate");
+    const b2 = await approve(init.body.authorization_url);
+    const anon = await raw(
+      `/api/v1/oauth/slack/callback?code=${b2.searchParams.get("code")}&state=${encodeURIComponent(b2.searchParams.get("state") as string)}`,
+    );
+    expect(anon.status).toBe(400);
+    expect(((await anon.json()) as any).detail).toMatch(/issued for/);
+    expect(await tenant(who.workspaceId, (db) => db.select().from(integrations).where(eq(integrations.type, "slack")))).toEqual([]);
+  });
+
+  it("reconnecting to another account drops the old account's rows and settings; to the same one keeps them", async () => {
+    const first = await connectShopify(who, "first-shop.myshopify.com");
+    shopId = first.id;
+    await o("PUT", `/api/v1/integrations/${shopId}`, { settings: { sync_page_size: 5 } });
+    await o("POST", `/api/v1/integrations/${shopId}/sync`, {});
+    await drain();
+    expect(await staged()).toBe(21);
+    expect((await connectShopify(who, "first-shop.myshopify.com")).id).toBe(shopId);
+    expect(await staged()).toBe(21);
+    const moved = (await connectShopify(who, "second-shop.myshopify.com")) as any;
+    expect(moved).toMatchObject({
+      id: shopId,
+      account_id: "second-shop.myshopify.com",
+      settings: { shop_domain: "second-shop.myshopify.com", sync_page_size: 5 },
+      last_sync_status: null,
+    });
+    expect(await staged()).toBe(0);
+  });
+
+  it("two first connections at once make one integration with its settings; Meta gets its token in a header", async () => {
+    const connectMeta = async () => {
+      const init = await o("GET", "/api/v1/integrations/oauth/meta_ads/initiate");
+      const back = await approve(init.body.authorization_url);
+      return o("POST", "/api/v1/integrations/oauth/meta_ads/callback", {
+        code: back.searchParams.get("code"),
+        state: back.searchParams.get("state"),
+      });
+    };
+    const before = (await fake("/__fake/calls?match=graph.facebook.com")).length;
+    const rs = await Promise.all([connectMeta(), connectMeta()]);
+    expect(rs.map((r) => r.status)).toEqual([200, 200]);
+    const rows = await tenant(who.workspaceId, (db) => db.select().from(integrations).where(eq(integrations.type, "meta_ads")));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.settings).toMatchObject({ ad_account_id: "act_1234567890" });
+    const m = await o("POST", "/api/v1/integrations/meta-ads/query", { entity: "campaigns", params: { limit: 2 } });
+    expect(m.status, JSON.stringify(m.body)).toBe(200);
+    const q = await o("POST", `/api/v1/integrations/${rows[0]?.id}/sync`, {});
+    await drain();
+    expect((await o("GET", `/api/v1/integrations/runs/${q.body.run_id}`)).body).toMatchObject({ status: "COMPLETED" });
+    const calls = ((await fake("/__fake/calls?match=graph.facebook.com")) as FakeCallT[]).slice(before);
+    expect(calls.length).toBeGreaterThan(4);
+    for (const c of calls) if (!c.path.includes("/oauth/access_token")) expect(c.query.access_token).toBeUndefined();
+  });
+
+  it("a provider's malformed or oversized answer is a 400, not a 500", async () => {
+    await fake("/__fake/faults", {
+      match: orders("second-shop"),
+      status: 200,
+      body: { orders: [] },
+      headers: { link: '<http://[bad>; rel="next"' },
+    });
+    const link = await o("POST", "/api/v1/integrations/shopify/query", { entity: "orders" });
+    expect(link.status, JSON.stringify(link.body)).toBe(400);
+    expect(link.body.detail).toMatch(/malformed Link/);
+    await fake("/__fake/faults", { match: orders("second-shop"), status: 200, body: { orders: [], pad: "x".repeat(4_500_000) } });
+    const big = await o("POST", "/api/v1/integrations/shopify/query", { entity: "orders" });
+    expect(big.status, JSON.stringify(big.body)).toBe(400);
+    expect(big.body.detail).toMatch(/larger than/);
+    // A token answer without an access token (Slack's 200 {ok: true}): 400, nothing stored.
+    await fake("/__fake/faults", {
+      match: "slack.com/api/oauth.v2.access",
+      status: 200,
+      body: { ok: true, team: { id: "T1", name: "x" } },
+    });
+    const url = await o("GET", "/api/v1/oauth/slack/url");
+    const back = await approve(url.body.authorization_url);
+    const cb = await raw(back.pathname + back.search);
+    expect(cb.status).toBe(400);
+    expect(((await cb.json()) as any).detail).toMatch(/without an access token/);
+    expect(await tenant(who.workspaceId, (db) => db.select().from(integrations).where(eq(integrations.type, "slack")))).toEqual([]);
+  });
+
+  it("a stored shop_domain is checked again at use", async () => {
+    await tenant(who.workspaceId, (db) =>
+      db
+        .update(integrations)
+        .set({ settings: { shop_domain: "evil.com", sync_page_size: 5 } })
+        .where(eq(integrations.id, shopId)),
+    );
+    const q = await o("POST", "/api/v1/integrations/shopify/query", { entity: "orders" });
+    expect(q.status).toBe(409);
+    expect(q.body.detail).toMatch(/shop_domain/);
+    const s = await o("POST", `/api/v1/integrations/${shopId}/sync`, { force: true });
+    await drain();
+    expect((await o("GET", `/api/v1/integrations/runs/${s.body.run_id}`)).body).toMatchObject({
+      status: "FAILED",
+      error_message: expect.stringMatching(/shop_domain/),
+    });
+    expect(await fake("/__fake/calls?match=evil.com")).toEqual([]);
+    expect((await o("DELETE", `/api/v1/integrations/${shopId}`)).body).toMatchObject({ status: "disconnected", revoked: false });
   });
 });
 

@@ -9,7 +9,7 @@ import { currentMember } from "../../members/service/records";
 import { recordsets } from "../../recordsets/tables";
 import { CATALOGUE, integrationDef } from "../catalogue";
 import { decryptedTokens, defOf, encryptedTokens, getIntegrationByType, getIntegrationOrThrow, toIntegrationJson } from "../internal";
-import { accountInfo, clientCredentials, revokeAtProvider, shopDomain } from "../oauth";
+import { accountInfo, clientCredentials, revokeAtProvider, shopDomain, storedShopDomain } from "../oauth";
 import type { IntegrationCreate, IntegrationUpdate, ListIntegrationsQuery } from "../schemas";
 import { integrationRuns, integrations } from "../tables";
 import { requireManage, requireView } from "./access";
@@ -214,7 +214,8 @@ export async function disconnectIntegration(ctx: ServiceContext, id: string) {
   let revocation: { revoked: boolean; detail: string };
   try {
     const t = await decryptedTokens(ctx, row);
-    revocation = await revokeAtProvider(ctx.env, d, { ...t, shop: (row.settings.shop_domain as string | undefined) ?? null });
+    const shop = d.type === "shopify" ? storedShopDomain(row.settings.shop_domain) : null;
+    revocation = await revokeAtProvider(ctx.env, d, { ...t, shop });
   } catch (e) {
     revocation = {
       revoked: false,
