@@ -8,9 +8,10 @@
 // for Slack, Google, Meta, Shopify, HubSpot and Atlassian. The authorize endpoints approve at
 // once: they redirect to redirect_uri with code and state, as after the user clicked "Allow".
 //
-// Test controls: POST /__fake/faults {match, status, body?, times?, after?} answers the next
-// `times` requests whose host+path contains `match` (after letting `after` through) with that
-// status; POST /__fake/refuse-refresh {provider, refuse} makes refresh grants fail the provider's
+// Test controls: POST /__fake/faults {match, status, body?, headers?, delay?, times?, after?}
+// answers the next `times` requests whose host+path contains `match` (after letting `after`
+// through) with that status (and headers), after `delay` ms; without a status the request is
+// only delayed, then answered as usual; POST /__fake/refuse-refresh {provider, refuse} makes refresh grants fail the provider's
 // way; GET /__fake/calls?match= lists the requests received (method, path, query).
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -44,8 +45,11 @@ interface Token {
 }
 interface Fault {
   match: string;
+  /** 0: only delay the request. */
   status: number;
   body: unknown;
+  headers: Record<string, string>;
+  delay: number;
   times: number;
   after: number;
 }
@@ -605,8 +609,10 @@ export function startProviderFakes(port: number): Promise<{ port: number; url: s
         if (url.pathname === "/__fake/faults") {
           faults.push({
             match: String(body.match),
-            status: Number(body.status),
+            status: Number(body.status ?? 0),
             body: body.body ?? { error: "injected" },
+            headers: (body.headers as Record<string, string> | undefined) ?? {},
+            delay: Number(body.delay ?? 0),
             times: Number(body.times ?? 1),
             after: Number(body.after ?? 0),
           });
@@ -635,6 +641,7 @@ export function startProviderFakes(port: number): Promise<{ port: number; url: s
       }
       calls.push({ method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), at: Date.now() });
       if (calls.length > 5000) calls.splice(0, calls.length - 5000);
+      let hit: Fault | undefined;
       for (const f of faults) {
         if (f.times <= 0 || !url.pathname.includes(f.match)) continue;
         if (f.after > 0) {
@@ -642,9 +649,12 @@ export function startProviderFakes(port: number): Promise<{ port: number; url: s
           continue;
         }
         f.times--;
-        return send(res, f.status, f.body);
+        hit = f;
+        break;
       }
       faults = faults.filter((f) => f.times > 0);
+      if (hit?.delay) await new Promise((r) => setTimeout(r, hit.delay));
+      if (hit?.status) return send(res, hit.status, hit.body, hit.headers);
       await route(req, res, url);
     } catch (e) {
       if (!res.headersSent) send(res, 500, { error: "fake_error", error_description: String(e) });

@@ -3,13 +3,19 @@ import { and, count, eq } from "drizzle-orm";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type QueueMessage, queue } from "../queues";
 import { stagedRows } from "../src/modules/integration-records/tables";
+import { reapStaleIntegrationRuns } from "../src/modules/integrations/consumer";
+import { accessTokenFor } from "../src/modules/integrations/internal";
 import { integrationRuns, integrations } from "../src/modules/integrations/tables";
 import { notifications } from "../src/modules/notifications/tables";
 import { recordsets } from "../src/modules/recordsets/tables";
-import { decryptSecret } from "../src/platform/crypto";
+import { createContext, type ServiceContext } from "../src/platform/context";
+import { decryptSecret, encryptSecret } from "../src/platform/crypto";
 import type { Db } from "../src/platform/db";
+import { resolveWorkspaceForSystem } from "../src/platform/tenancy/resolve";
 import { call, databaseUrl, env, type Joined, join, raw, readSse, type SignedUp, signup, withDb } from "./harness";
 import { describeSecurity } from "./security";
+
+type FakeCallT = { method: string; path: string; query: Record<string, string> };
 
 // Integrations, their OAuth flows, sync runs and Data Retrieval, through the real app against the
 // provider fakes (scripts/provider-fakes.ts, at env.INTEGRATION_PROVIDER_URL).
@@ -230,6 +236,11 @@ describe("OAuth", () => {
     expect((await v("POST", `/api/v1/integrations/${slack.id}/toggle`)).status).toBe(403);
     expect((await v("POST", `/api/v1/integrations/${slack.id}/create-recordsets`)).status).toBe(403);
     expect((await v("DELETE", `/api/v1/integrations/${slack.id}`)).status).toBe(403);
+    // Live provider queries act with the stored credentials: manage permission, not view.
+    const liveBefore = (await fake("/__fake/calls?match=/admin/api/")).length;
+    expect((await v("POST", "/api/v1/integrations/shopify/query", { entity: "orders" })).status).toBe(403);
+    expect((await v("POST", "/api/v1/integrations/meta-ads/query", { entity: "campaigns" })).status).toBe(403);
+    expect((await fake("/__fake/calls?match=/admin/api/")).length).toBe(liveBefore);
     expect(sent).toEqual([]);
     // Another workspace's integration is a 404.
     const o = as(outsider, () => outsider.workspaceId);
@@ -597,6 +608,351 @@ describe("sync", () => {
     expect(all.length).toBeGreaterThan(0);
     for (const path of ["/api/v1/integrations", "/api/v1/integrations/available"]) remember(await asOwner("GET", path));
     for (const body of seen) for (const t of all) expect(body.includes(t)).toBe(false);
+  });
+});
+
+describe("sync hardening", () => {
+  const shopOf = (name: string) => `${name}.myshopify.com`;
+  const ordersPath = (shop: string) => `${shop}/admin/api/2024-07/orders.json`;
+  const runOf = (ws: string, id: string) =>
+    tenant(ws, async (db) => (await db.select().from(integrationRuns).where(eq(integrationRuns.id, id)))[0]);
+  /** A system context bound to the workspace, like a queue consumer's (its own connections). */
+  async function systemCtx(wsId: string): Promise<ServiceContext> {
+    const ctx = createContext({ env, requestId: crypto.randomUUID(), actor: { kind: "system", name: "test" }, waitUntil: () => {} });
+    await resolveWorkspaceForSystem(ctx, wsId);
+    return ctx;
+  }
+  async function shopWorkspace(name: string) {
+    const who = await signup();
+    const integ = await connectShopify(who, shopOf(name));
+    const o = as(who, () => who.workspaceId);
+    await o("PUT", `/api/v1/integrations/${integ.id}`, { settings: { sync_page_size: 5 } });
+    return { who, integ, o };
+  }
+
+  it("a duplicate sync message is a no-op: one page chain, every page fetched once", async () => {
+    const { who, integ, o } = await shopWorkspace("dup-shop");
+    await fake("/__fake/faults", { match: ordersPath(shopOf("dup-shop")), delay: 400, times: 1 });
+    const q = await o("POST", `/api/v1/integrations/${integ.id}/sync`, {});
+    const msg = sent.shift() as QueueMessage;
+    const [a, b] = await Promise.all([deliver(msg), deliver(msg)]);
+    expect([a.acked, b.acked]).toContain(true);
+    // The copy that found the run leased is retried; by then the run is done and it is a no-op.
+    if (!a.acked || !b.acked) expect(await deliver(msg, 2)).toMatchObject({ acked: true });
+    await drain();
+    expect(await deliver(msg, 3)).toMatchObject({ acked: true }); // a late duplicate as well
+    const run = (await o("GET", `/api/v1/integrations/runs/${q.body.run_id}`)).body;
+    expect(run).toMatchObject({ status: "COMPLETED", records_synced: 21, pages_synced: 5 });
+    const calls = await fake(`/__fake/calls?match=${ordersPath(shopOf("dup-shop"))}`);
+    expect(calls).toHaveLength(3); // 12 orders, 5 a page: no page twice
+    expect(await tenant(who.workspaceId, (db) => db.$count(stagedRows))).toBe(21);
+  });
+
+  it("two concurrent triggers create one run (409 for the other)", async () => {
+    const { who, integ, o } = await shopWorkspace("race-shop");
+    const rs = await Promise.all([
+      o("POST", `/api/v1/integrations/${integ.id}/sync`, { force: true }),
+      o("POST", `/api/v1/integrations/${integ.id}/sync`, { force: true }),
+      o("POST", `/api/v1/integrations/${integ.id}/sync`, { force: true }),
+    ]);
+    expect(rs.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    const runs = await tenant(who.workspaceId, (db) =>
+      db.select().from(integrationRuns).where(eq(integrationRuns.integrationId, integ.id)),
+    );
+    expect(runs).toHaveLength(1);
+    expect(sent).toHaveLength(1);
+    await drain();
+  });
+
+  it("a stale RUNNING run is replaced with force, and the cron reaper fails stale runs", async () => {
+    const { who, integ, o } = await shopWorkspace("stale-shop");
+    const q = await o("POST", `/api/v1/integrations/${integ.id}/sync`, {});
+    const lost = sent.shift() as QueueMessage; // the consumer died with it
+    const longAgo = new Date(Date.now() - 20 * 60_000);
+    await tenant(who.workspaceId, (db) =>
+      db.update(integrationRuns).set({ status: "RUNNING", leaseUntil: longAgo }).where(eq(integrationRuns.id, q.body.run_id)),
+    );
+    const busy = await o("POST", `/api/v1/integrations/${integ.id}/sync`, {});
+    expect(busy.status).toBe(409);
+    expect(busy.body.detail).toMatch(/stopped responding.*force/);
+    const forced = await o("POST", `/api/v1/integrations/${integ.id}/sync`, { force: true });
+    expect(forced.status, JSON.stringify(forced.body)).toBe(200);
+    expect((await o("GET", `/api/v1/integrations/runs/${q.body.run_id}`)).body).toMatchObject({
+      status: "FAILED",
+      error_message: expect.stringMatching(/stopped responding/),
+    });
+    expect(await deliver(lost)).toMatchObject({ acked: true }); // the old run's message is a no-op
+    await drain();
+    expect((await o("GET", `/api/v1/integrations/runs/${forced.body.run_id}`)).body).toMatchObject({ status: "COMPLETED" });
+
+    // A run whose message was lost (never claimed) and one whose lease lapsed: the reaper fails both kinds.
+    const q2 = await o("POST", `/api/v1/integrations/${integ.id}/sync`, { force: true });
+    const lost2 = sent.shift() as QueueMessage;
+    await tenant(who.workspaceId, (db) =>
+      db.update(integrationRuns).set({ createdAt: longAgo }).where(eq(integrationRuns.id, q2.body.run_id)),
+    );
+    const cron = createContext({ env, requestId: "reaper", actor: { kind: "system", name: "cron" }, waitUntil: () => {} });
+    try {
+      expect(await reapStaleIntegrationRuns(cron)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await cron.connections.close();
+    }
+    expect(await runOf(who.workspaceId, q2.body.run_id)).toMatchObject({ status: "FAILED", leaseUntil: null });
+    const events = await readSse(
+      await raw(`/api/v1/integrations/runs/${q2.body.run_id}/stream`, {
+        headers: { authorization: `Bearer ${who.token}`, "x-workspace-id": who.workspaceId },
+      }),
+    );
+    expect(events.at(-1)?.data).toMatchObject({ status: "FAILED", error_message: expect.stringMatching(/stopped responding/) });
+    expect((await o("GET", `/api/v1/integrations/${integ.id}/status`)).body).toMatchObject({
+      last_sync_status: "FAILED",
+      current_run: null,
+    });
+    expect(await deliver(lost2)).toMatchObject({ acked: true });
+    // A fresh run (not stale) is left alone.
+    const q3 = await o("POST", `/api/v1/integrations/${integ.id}/sync`, {});
+    expect(q3.status).toBe(200);
+    const cron2 = createContext({ env, requestId: "reaper-2", actor: { kind: "system", name: "cron" }, waitUntil: () => {} });
+    try {
+      await reapStaleIntegrationRuns(cron2);
+    } finally {
+      await cron2.connections.close();
+    }
+    expect((await runOf(who.workspaceId, q3.body.run_id))?.status).toBe("PENDING");
+    await drain();
+    expect((await runOf(who.workspaceId, q3.body.run_id))?.status).toBe("COMPLETED");
+  });
+
+  it("disconnecting during a sync cancels the run and leaves no staged rows", async () => {
+    const { who, integ, o } = await shopWorkspace("gone-shop");
+    // The second orders page is slow: the disconnect lands while it is in flight.
+    await fake("/__fake/faults", { match: ordersPath(shopOf("gone-shop")), delay: 1500, after: 1, times: 1 });
+    const q = await o("POST", `/api/v1/integrations/${integ.id}/sync`, {});
+    const delivery = deliver(sent.shift() as QueueMessage);
+    for (let i = 0; i < 60 && (await runOf(who.workspaceId, q.body.run_id))?.recordsSynced !== 5; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await tenant(who.workspaceId, (db) => db.$count(stagedRows))).toBe(5);
+    const del = await o("DELETE", `/api/v1/integrations/${integ.id}`);
+    expect(del.status, JSON.stringify(del.body)).toBe(200);
+    expect(del.body).toMatchObject({ staged_rows_deleted: 5 });
+    expect(await delivery).toMatchObject({ acked: true });
+    expect(sent).toEqual([]);
+    expect(await tenant(who.workspaceId, (db) => db.$count(stagedRows))).toBe(0);
+    expect(await tenant(who.workspaceId, (db) => db.$count(integrationRuns))).toBe(0);
+  });
+
+  describe("token refresh", () => {
+    let who: SignedUp;
+    let slackId: string;
+    const slackRow = async () =>
+      (await tenant(who.workspaceId, (db) => db.select().from(integrations).where(eq(integrations.id, slackId))))[0]!;
+    const expire = () =>
+      tenant(who.workspaceId, (db) =>
+        db
+          .update(integrations)
+          .set({ tokenExpiresAt: new Date(Date.now() - 1000) })
+          .where(eq(integrations.id, slackId)),
+      );
+    const refreshCalls = async () => (await fake("/__fake/calls?match=slack.com/api/oauth.v2.access")).length;
+    /** Two concurrent callers (own connections, as two isolates) ask for the token. */
+    async function race() {
+      const ctxs = await Promise.all([systemCtx(who.workspaceId), systemCtx(who.workspaceId)]);
+      try {
+        const row = await slackRow();
+        return await Promise.allSettled(ctxs.map((c) => accessTokenFor(c, row)));
+      } finally {
+        for (const c of ctxs) await c.connections.close();
+      }
+    }
+
+    beforeAll(async () => {
+      who = await signup();
+      const url = await as(who, () => who.workspaceId)("GET", "/api/v1/oauth/slack/url");
+      const back = await approve(url.body.authorization_url);
+      const cb = await raw(back.pathname + back.search);
+      expect(cb.status).toBe(200);
+      slackId = ((await cb.json()) as any).integration.id;
+    });
+
+    it("concurrent refreshes spend the rotated refresh token once and both get the new token", async () => {
+      await expire();
+      await fake("/__fake/faults", { match: "slack.com/api/oauth.v2.access", delay: 300, times: 2 });
+      const before = await refreshCalls();
+      const [a, b] = (await race()) as [PromiseSettledResult<string>, PromiseSettledResult<string>];
+      expect(a.status, String((a as PromiseRejectedResult).reason)).toBe("fulfilled");
+      expect(b.status, String((b as PromiseRejectedResult).reason)).toBe("fulfilled");
+      expect((a as PromiseFulfilledResult<string>).value).toBe((b as PromiseFulfilledResult<string>).value);
+      expect(await refreshCalls()).toBe(before + 1);
+      const row = await slackRow();
+      expect(row.status).toBe("connected");
+      expect(await decryptSecret(env.ENCRYPTION_KEY, row.accessTokenEncrypted as string)).toBe((a as PromiseFulfilledResult<string>).value);
+    });
+
+    it("the consumer refreshes once on a provider 401 and completes the sync", async () => {
+      await tenant(who.workspaceId, async (db) =>
+        db
+          .update(integrations)
+          .set({
+            accessTokenEncrypted: await encryptSecret(env.ENCRYPTION_KEY, "xoxe.xoxb-1-revoked"),
+            tokenExpiresAt: new Date(Date.now() + 3600_000),
+          })
+          .where(eq(integrations.id, slackId)),
+      );
+      const q = await as(who, () => who.workspaceId)("POST", `/api/v1/integrations/${slackId}/sync`, {});
+      await drain();
+      expect((await as(who, () => who.workspaceId)("GET", `/api/v1/integrations/runs/${q.body.run_id}`)).body).toMatchObject({
+        status: "COMPLETED",
+        records_synced: 9,
+      });
+      const row = await slackRow();
+      expect(row.status).toBe("connected");
+      expect(await decryptSecret(env.ENCRYPTION_KEY, row.accessTokenEncrypted as string)).not.toBe("xoxe.xoxb-1-revoked");
+    });
+
+    it("concurrent refused refreshes mark needs_reauth once and notify once", async () => {
+      await expire();
+      await fake("/__fake/refuse-refresh", { provider: "slack" });
+      try {
+        const rs = await race();
+        expect(rs.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+        for (const r of rs) expect(String((r as PromiseRejectedResult).reason)).toMatch(/reconnect/);
+      } finally {
+        await fake("/__fake/refuse-refresh", { provider: "slack", refuse: false });
+      }
+      expect((await slackRow()).status).toBe("needs_reauth");
+      const notes = await tenant(who.workspaceId, (db) =>
+        db.select().from(notifications).where(eq(notifications.eventType, "integration_needs_reauth")),
+      );
+      expect(notes).toHaveLength(1);
+    });
+  });
+});
+
+describe("connection hardening", () => {
+  let who: SignedUp;
+  let o: ReturnType<typeof as>;
+  let shopId: string;
+  const staged = () => tenant(who.workspaceId, (db) => db.$count(stagedRows));
+  const orders = (shop: string) => `${shop}.myshopify.com/admin/api/2024-07/orders.json`;
+  beforeAll(async () => {
+    who = await signup();
+    o = as(who, () => who.workspaceId);
+  });
+
+  it("an OAuth state works only at the callback it was issued for", async () => {
+    // Issued for the provider's redirect to our API: refused at the authenticated POST callback, and not spent.
+    const url = await o("GET", "/api/v1/oauth/google-ads/url");
+    const back = await approve(url.body.authorization_url);
+    const wrong = await o("POST", "/api/v1/integrations/oauth/google_ads/callback", {
+      code: back.searchParams.get("code"),
+      state: back.searchParams.get("state"),
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.detail).toMatch(/issued for/);
+    expect(await tenant(who.workspaceId, (db) => db.$count(integrations))).toBe(0);
+    const right = await raw(back.pathname + back.search);
+    expect(right.status).toBe(200);
+    // Issued for the web app's POST (initiate): refused at the anonymous callback.
+    const init = await o("GET", "/api/v1/integrations/oauth/slack/initiate");
+    const b2 = await approve(init.body.authorization_url);
+    const anon = await raw(
+      `/api/v1/oauth/slack/callback?code=${b2.searchParams.get("code")}&state=${encodeURIComponent(b2.searchParams.get("state") as string)}`,
+    );
+    expect(anon.status).toBe(400);
+    expect(((await anon.json()) as any).detail).toMatch(/issued for/);
+    expect(await tenant(who.workspaceId, (db) => db.select().from(integrations).where(eq(integrations.type, "slack")))).toEqual([]);
+  });
+
+  it("reconnecting to another account drops the old account's rows and settings; to the same one keeps them", async () => {
+    const first = await connectShopify(who, "first-shop.myshopify.com");
+    shopId = first.id;
+    await o("PUT", `/api/v1/integrations/${shopId}`, { settings: { sync_page_size: 5 } });
+    await o("POST", `/api/v1/integrations/${shopId}/sync`, {});
+    await drain();
+    expect(await staged()).toBe(21);
+    expect((await connectShopify(who, "first-shop.myshopify.com")).id).toBe(shopId);
+    expect(await staged()).toBe(21);
+    const moved = (await connectShopify(who, "second-shop.myshopify.com")) as any;
+    expect(moved).toMatchObject({
+      id: shopId,
+      account_id: "second-shop.myshopify.com",
+      settings: { shop_domain: "second-shop.myshopify.com", sync_page_size: 5 },
+      last_sync_status: null,
+    });
+    expect(await staged()).toBe(0);
+  });
+
+  it("two first connections at once make one integration with its settings; Meta gets its token in a header", async () => {
+    const connectMeta = async () => {
+      const init = await o("GET", "/api/v1/integrations/oauth/meta_ads/initiate");
+      const back = await approve(init.body.authorization_url);
+      return o("POST", "/api/v1/integrations/oauth/meta_ads/callback", {
+        code: back.searchParams.get("code"),
+        state: back.searchParams.get("state"),
+      });
+    };
+    const before = (await fake("/__fake/calls?match=graph.facebook.com")).length;
+    const rs = await Promise.all([connectMeta(), connectMeta()]);
+    expect(rs.map((r) => r.status)).toEqual([200, 200]);
+    const rows = await tenant(who.workspaceId, (db) => db.select().from(integrations).where(eq(integrations.type, "meta_ads")));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.settings).toMatchObject({ ad_account_id: "act_1234567890" });
+    const m = await o("POST", "/api/v1/integrations/meta-ads/query", { entity: "campaigns", params: { limit: 2 } });
+    expect(m.status, JSON.stringify(m.body)).toBe(200);
+    const q = await o("POST", `/api/v1/integrations/${rows[0]?.id}/sync`, {});
+    await drain();
+    expect((await o("GET", `/api/v1/integrations/runs/${q.body.run_id}`)).body).toMatchObject({ status: "COMPLETED" });
+    const calls = ((await fake("/__fake/calls?match=graph.facebook.com")) as FakeCallT[]).slice(before);
+    expect(calls.length).toBeGreaterThan(4);
+    for (const c of calls) if (!c.path.includes("/oauth/access_token")) expect(c.query.access_token).toBeUndefined();
+  });
+
+  it("a provider's malformed or oversized answer is a 400, not a 500", async () => {
+    await fake("/__fake/faults", {
+      match: orders("second-shop"),
+      status: 200,
+      body: { orders: [] },
+      headers: { link: '<http://[bad>; rel="next"' },
+    });
+    const link = await o("POST", "/api/v1/integrations/shopify/query", { entity: "orders" });
+    expect(link.status, JSON.stringify(link.body)).toBe(400);
+    expect(link.body.detail).toMatch(/malformed Link/);
+    await fake("/__fake/faults", { match: orders("second-shop"), status: 200, body: { orders: [], pad: "x".repeat(4_500_000) } });
+    const big = await o("POST", "/api/v1/integrations/shopify/query", { entity: "orders" });
+    expect(big.status, JSON.stringify(big.body)).toBe(400);
+    expect(big.body.detail).toMatch(/larger than/);
+    // A token answer without an access token (Slack's 200 {ok: true}): 400, nothing stored.
+    await fake("/__fake/faults", {
+      match: "slack.com/api/oauth.v2.access",
+      status: 200,
+      body: { ok: true, team: { id: "T1", name: "x" } },
+    });
+    const url = await o("GET", "/api/v1/oauth/slack/url");
+    const back = await approve(url.body.authorization_url);
+    const cb = await raw(back.pathname + back.search);
+    expect(cb.status).toBe(400);
+    expect(((await cb.json()) as any).detail).toMatch(/without an access token/);
+    expect(await tenant(who.workspaceId, (db) => db.select().from(integrations).where(eq(integrations.type, "slack")))).toEqual([]);
+  });
+
+  it("a stored shop_domain is checked again at use", async () => {
+    await tenant(who.workspaceId, (db) =>
+      db
+        .update(integrations)
+        .set({ settings: { shop_domain: "evil.com", sync_page_size: 5 } })
+        .where(eq(integrations.id, shopId)),
+    );
+    const q = await o("POST", "/api/v1/integrations/shopify/query", { entity: "orders" });
+    expect(q.status).toBe(409);
+    expect(q.body.detail).toMatch(/shop_domain/);
+    const s = await o("POST", `/api/v1/integrations/${shopId}/sync`, { force: true });
+    await drain();
+    expect((await o("GET", `/api/v1/integrations/runs/${s.body.run_id}`)).body).toMatchObject({
+      status: "FAILED",
+      error_message: expect.stringMatching(/shop_domain/),
+    });
+    expect(await fake("/__fake/calls?match=evil.com")).toEqual([]);
+    expect((await o("DELETE", `/api/v1/integrations/${shopId}`)).body).toMatchObject({ status: "disconnected", revoked: false });
   });
 });
 

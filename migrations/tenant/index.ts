@@ -20,6 +20,7 @@ import m16 from "./0016_documents.sql";
 import m17 from "./0017_knowledge_vectors.sql";
 import m18 from "./0018_webhooks.sql";
 import m19 from "./0019_integrations.sql";
+import m20 from "./0020_integration_run_claims.sql";
 
 export const tenantMigrations: Migration[] = [
   { name: "0000_init", sql: m0 },
@@ -42,4 +43,5 @@ export const tenantMigrations: Migration[] = [
   { name: "0017_knowledge_vectors", sql: m17 },
   { name: "0018_webhooks", sql: m18 },
   { name: "0019_integrations", sql: m19 },
+  { name: "0020_integration_run_claims", sql: m20 },
 ];

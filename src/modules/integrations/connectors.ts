@@ -2,6 +2,7 @@ import type { Bindings } from "../../env";
 import { ServiceError } from "../../platform/errors";
 import { type EntityDef, type IntegrationDef, META_API_VERSION, SHOPIFY_API_VERSION } from "./catalogue";
 import { ProviderAuthError, providerErrorText, providerFetch, readJson } from "./http";
+import { storedShopDomain } from "./oauth";
 
 export interface Page {
   rows: { externalId: string; data: Record<string, unknown> }[];
@@ -29,14 +30,18 @@ export function nextPageInfo(link: string | null): string | null {
   if (!link) return null;
   for (const part of link.split(",")) {
     const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part.trim());
-    if (m?.[1]) return new URL(m[1]).searchParams.get("page_info");
+    if (!m?.[1]) continue;
+    try {
+      return new URL(m[1]).searchParams.get("page_info");
+    } catch {
+      throw new ServiceError("bad_request", "Shopify sent a malformed Link header");
+    }
   }
   return null;
 }
 
 async function shopifyPage(env: Bindings, def: IntegrationDef, p: PageRequest): Promise<Page> {
-  const shop = p.settings.shop_domain;
-  if (typeof shop !== "string") throw new ServiceError("conflict", "This Shopify integration has no shop_domain setting");
+  const shop = storedShopDomain(p.settings.shop_domain);
   const u = new URL(`https://${shop}/admin/api/${SHOPIFY_API_VERSION}/${p.entity.name}.json`);
   u.searchParams.set("limit", String(p.pageSize));
   // With page_info, Shopify accepts only limit and fields: the first page's filters carry over.
@@ -55,13 +60,14 @@ async function shopifyPage(env: Bindings, def: IntegrationDef, p: PageRequest): 
 
 async function metaPage(env: Bindings, def: IntegrationDef, p: PageRequest): Promise<Page> {
   const account = p.settings.ad_account_id;
-  if (typeof account !== "string") throw new ServiceError("conflict", "This Meta Ads integration has no ad_account_id setting");
+  if (typeof account !== "string" || !/^act_[0-9]{1,20}$/.test(account)) {
+    throw new ServiceError("conflict", "This Meta Ads integration has no valid ad_account_id setting (act_…)");
+  }
   const u = new URL(`https://graph.facebook.com/${META_API_VERSION}/${account}/${p.entity.name}`);
   u.searchParams.set("fields", p.entity.columns.map((c) => c.name).join(","));
   u.searchParams.set("limit", String(p.pageSize));
   if (p.cursor) u.searchParams.set("after", p.cursor);
-  u.searchParams.set("access_token", p.token);
-  const res = await providerFetch(env, def.name, u.toString());
+  const res = await providerFetch(env, def.name, u.toString(), { headers: { authorization: `Bearer ${p.token}` } });
   const body = await readJson(res);
   const err = body.error as { code?: number; type?: string } | undefined;
   if (err?.code === 190 || res.status === 401) throw new ProviderAuthError(def.type, `Meta refused the token: ${providerErrorText(body)}`);

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { ServiceContext } from "../../platform/context";
 import { decryptSecret, encryptSecret } from "../../platform/crypto";
 import { ServiceError } from "../../platform/errors";
@@ -16,6 +16,14 @@ export type RunRow = typeof integrationRuns.$inferSelect;
 export const SYNC_MESSAGE = "integration.sync";
 /** Refresh an access token this long before it expires. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
+/** A consumer's hold on a run, renewed every page (a page takes at most the provider timeout, 20 s). */
+export const LEASE_MS = 2 * 60_000;
+/** An open run whose lease lapsed (or that was never claimed) this long ago has no live consumer. */
+export const STALE_AFTER_MS = 10 * 60_000;
+
+/** Whether an open run has had no live consumer for STALE_AFTER_MS. */
+export const isStaleRun = (r: Pick<RunRow, "leaseUntil" | "createdAt">, now = Date.now()) =>
+  (r.leaseUntil ?? r.createdAt).getTime() < now - STALE_AFTER_MS;
 
 export function defOf(row: { type: string }): IntegrationDef {
   const d = integrationDef(row.type);
@@ -105,9 +113,10 @@ export async function markNeedsReauth(ctx: ServiceContext, r: IntegrationRow, wh
   const [changed] = await ctx.db
     .update(integrations)
     .set({ status: "needs_reauth", lastError: why })
-    .where(eq(integrations.id, r.id))
+    .where(and(eq(integrations.id, r.id), ne(integrations.status, "needs_reauth")))
     .returning({ status: integrations.status });
-  if (!changed || r.status === "needs_reauth" || !r.createdByMemberId) return;
+  // Only the caller that changed the status notifies (concurrent refusals notify once).
+  if (!changed || !r.createdByMemberId) return;
   await notify(ctx, {
     recipients: [r.createdByMemberId],
     eventType: "integration_needs_reauth",
@@ -118,35 +127,44 @@ export async function markNeedsReauth(ctx: ServiceContext, r: IntegrationRow, wh
   });
 }
 
+const expiring = (r: IntegrationRow) => r.tokenExpiresAt !== null && r.tokenExpiresAt.getTime() - Date.now() < REFRESH_MARGIN_MS;
+
 /**
- * The integration's access token, refreshed first when it expires within 5 minutes (the new
- * tokens are stored encrypted). A refused refresh marks the integration needs_reauth, notifies
- * its owner and throws a 409 that says to reconnect.
+ * The integration's access token, refreshed first when it expires within 5 minutes, or when the
+ * provider just refused `refused` (the new tokens are stored encrypted). The refresh runs with the
+ * integration row locked (SELECT … FOR UPDATE) and re-reads the tokens first: a concurrent
+ * refresher's new token is used instead of spending the (rotated) refresh token twice. A refused
+ * refresh marks the integration needs_reauth, notifies its owner and throws a 409 that says to reconnect.
  */
-export async function accessTokenFor(ctx: ServiceContext, r: IntegrationRow): Promise<string> {
+export async function accessTokenFor(ctx: ServiceContext, r: IntegrationRow, opts: { refused?: string } = {}): Promise<string> {
   if (r.status === "needs_reauth") throw reconnect(r);
   const t = await decryptedTokens(ctx, r);
   if (!t.accessToken) throw new ServiceError("conflict", "This integration has no credentials; connect it again");
-  const expiring = r.tokenExpiresAt && r.tokenExpiresAt.getTime() - Date.now() < REFRESH_MARGIN_MS;
-  if (!expiring) return t.accessToken;
-  if (!t.refreshToken) {
-    await markNeedsReauth(ctx, r, "The access token expired and there is no refresh token");
-    throw reconnect(r);
-  }
-  try {
-    const fresh = await refreshTokens(ctx.env, defOf(r), t.refreshToken, (r.settings.shop_domain as string | undefined) ?? null);
-    await ctx.db
-      .update(integrations)
-      .set({ ...(await encryptedTokens(ctx, fresh)), ...(fresh.scopes ? { scopes: fresh.scopes } : {}) })
-      .where(eq(integrations.id, r.id));
-    return fresh.accessToken;
-  } catch (e) {
-    if (e instanceof ProviderAuthError) {
-      await markNeedsReauth(ctx, r, e.message);
-      throw reconnect(r);
+  if (!opts.refused && !expiring(r)) return t.accessToken;
+  const out = await ctx.db.transaction(async (tx): Promise<{ token: string } | { refusal: string }> => {
+    const [cur] = await tx.select().from(integrations).where(eq(integrations.id, r.id)).for("update");
+    if (!cur) throw new ServiceError("not_found", "Integration not found");
+    if (cur.status === "needs_reauth") throw reconnect(cur);
+    const now = await decryptedTokens(ctx, cur);
+    // Another refresher got there first: its token is the one to use.
+    if (now.accessToken && (opts.refused ? now.accessToken !== opts.refused : !expiring(cur))) return { token: now.accessToken };
+    if (!now.refreshToken) return { refusal: "The access token expired and there is no refresh token" };
+    try {
+      const fresh = await refreshTokens(ctx.env, defOf(cur), now.refreshToken, (cur.settings.shop_domain as string | undefined) ?? null);
+      await tx
+        .update(integrations)
+        .set({ ...(await encryptedTokens(ctx, fresh)), ...(fresh.scopes ? { scopes: fresh.scopes } : {}) })
+        .where(eq(integrations.id, cur.id));
+      return { token: fresh.accessToken };
+    } catch (e) {
+      if (e instanceof ProviderAuthError) return { refusal: e.message };
+      throw e;
     }
-    throw e;
-  }
+  });
+  if ("token" in out) return out.token;
+  // After the transaction: markNeedsReauth writes the row this transaction had locked.
+  await markNeedsReauth(ctx, r, out.refusal);
+  throw reconnect(r);
 }
 
 const reconnect = (r: IntegrationRow) =>

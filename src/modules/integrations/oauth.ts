@@ -11,6 +11,9 @@ export const STATE_TTL_SECONDS = 10 * 60;
 const STATE_AUDIENCE = "atrium-oauth-state";
 const enc = new TextEncoder();
 
+/** Which callback a state is for: the provider's redirect to our API (anonymous) or the web app's POST (authenticated). */
+export type CallbackTarget = "api" | "app";
+
 export interface OAuthState {
   /** workspace id, user id, workspace_members.id: who started it, where. */
   workspaceId: string;
@@ -18,6 +21,7 @@ export interface OAuthState {
   membershipId: string;
   type: string;
   redirectUri: string;
+  target: CallbackTarget;
   shop: string | null;
   /** PKCE code verifier (decrypted), for providers that take PKCE. */
   codeVerifier: string | null;
@@ -27,7 +31,8 @@ export interface OAuthState {
 
 /**
  * The `state` parameter: a JWT (HS256, SIGNING_KEY, its own audience) binding the flow to the
- * workspace and member that started it, the integration type and the redirect URI, valid 10
+ * workspace and member that started it, the integration type, the redirect URI and the callback
+ * it may be presented at (cb: api or app), valid 10
  * minutes and single use (its jti is recorded in used_token_ids when a callback presents it).
  * The PKCE verifier rides inside it AES-GCM encrypted, so nothing is stored before the callback
  * and the verifier is never readable from the URL.
@@ -36,7 +41,7 @@ export async function signState(
   env: Bindings,
   s: Omit<OAuthState, "jti" | "expiresAt" | "codeVerifier"> & { codeVerifier: string | null },
 ): Promise<string> {
-  const claims: Record<string, unknown> = { ws: s.workspaceId, mid: s.membershipId, typ: s.type, ru: s.redirectUri };
+  const claims: Record<string, unknown> = { ws: s.workspaceId, mid: s.membershipId, typ: s.type, ru: s.redirectUri, cb: s.target };
   if (s.shop) claims.shop = s.shop;
   if (s.codeVerifier) claims.cv = await encryptSecret(env.ENCRYPTION_KEY, s.codeVerifier);
   return new SignJWT(claims)
@@ -67,6 +72,7 @@ export async function verifyState(env: Bindings, state: string): Promise<OAuthSt
     throw e;
   }
   if (typeof p.ws !== "string" || typeof p.mid !== "string" || typeof p.typ !== "string" || typeof p.ru !== "string") throw badState();
+  if (p.cb !== "api" && p.cb !== "app") throw badState();
   let codeVerifier: string | null = null;
   if (typeof p.cv === "string") {
     try {
@@ -81,6 +87,7 @@ export async function verifyState(env: Bindings, state: string): Promise<OAuthSt
     membershipId: p.mid,
     type: p.typ,
     redirectUri: p.ru,
+    target: p.cb,
     shop: typeof p.shop === "string" ? p.shop : null,
     codeVerifier,
     jti: String(p.jti),
@@ -118,6 +125,14 @@ export function shopDomain(shop: string | null | undefined): string {
     });
   }
   return full;
+}
+
+/** A shop domain read from stored settings: checked again at use (409 when it is not name.myshopify.com). */
+export function storedShopDomain(v: unknown): string {
+  if (typeof v !== "string" || !SHOP_DOMAIN.test(v)) {
+    throw new ServiceError("conflict", "This Shopify integration's shop_domain is not a name.myshopify.com domain; reconnect it");
+  }
+  return v;
 }
 
 const withShop = (url: string, shop: string | null) => (shop ? url.replace("{shop}", shop) : url);
@@ -177,9 +192,9 @@ async function tokenRequest(env: Bindings, def: IntegrationDef, params: Record<s
   });
 }
 
-function toTokenSet(body: Record<string, unknown>, previousRefresh: string | null): TokenSet {
+function toTokenSet(def: IntegrationDef, body: Record<string, unknown>, previousRefresh: string | null): TokenSet {
   const access = body.access_token;
-  if (typeof access !== "string" || !access) throw new Error("no access_token in the token response");
+  if (typeof access !== "string" || !access) throw new ServiceError("bad_request", `${def.name} answered without an access token`);
   const expiresIn = Number(body.expires_in);
   const team = body.team as { id?: unknown; name?: unknown } | undefined;
   return {
@@ -203,7 +218,7 @@ export async function exchangeCode(env: Bindings, def: IntegrationDef, s: OAuthS
   if (refused(res, body)) {
     throw new ServiceError("bad_request", `${def.name} refused the authorisation code: ${providerErrorText(body)}`);
   }
-  return toTokenSet(body, null);
+  return toTokenSet(def, body, null);
 }
 
 /** A new access token from the refresh token; a refusal is a ProviderAuthError (needs re-authorisation). */
@@ -211,7 +226,7 @@ export async function refreshTokens(env: Bindings, def: IntegrationDef, refreshT
   const res = await tokenRequest(env, def, { grant_type: "refresh_token", refresh_token: refreshToken }, shop);
   const body = await readJson(res);
   if (refused(res, body)) throw new ProviderAuthError(def.type, `${def.name} refused to refresh the token: ${providerErrorText(body)}`);
-  return toTokenSet(body, refreshToken);
+  return toTokenSet(def, body, refreshToken);
 }
 
 /** Revokes the grant at the provider. Returns whether the provider confirmed it. */
@@ -229,12 +244,9 @@ export async function revokeAtProvider(
     case "slack":
       res = await providerFetch(env, def.name, url, { method: "POST", headers: { authorization: `Bearer ${t.accessToken}` } });
       break;
-    case "meta_ads": {
-      const u = new URL(url);
-      u.searchParams.set("access_token", t.accessToken ?? "");
-      res = await providerFetch(env, def.name, u.toString(), { method: "DELETE" });
+    case "meta_ads":
+      res = await providerFetch(env, def.name, url, { method: "DELETE", headers: { authorization: `Bearer ${t.accessToken ?? ""}` } });
       break;
-    }
     case "shopify":
       res = await providerFetch(env, def.name, withShop(url, t.shop), {
         method: "DELETE",
@@ -278,17 +290,19 @@ export async function accountInfo(
       return { id: String(b.sub), name: String(b.email ?? b.sub), settings: {} };
     }
     case "meta_ads": {
-      const me = await providerFetch(
-        env,
-        def.name,
-        `https://graph.facebook.com/${META_API_VERSION}/me?fields=id,name&access_token=${encodeURIComponent(t.accessToken)}`,
-      );
+      // The token goes in the Authorization header (Graph API accepts Bearer), never in a URL.
+      const me = await providerFetch(env, def.name, `https://graph.facebook.com/${META_API_VERSION}/me?fields=id,name`, {
+        headers: bearer,
+      });
       const b = await readJson(me);
       if (me.status >= 400) throw fail(b);
       const acc = await providerFetch(
         env,
         def.name,
-        `https://graph.facebook.com/${META_API_VERSION}/me/adaccounts?fields=id,name&limit=1&access_token=${encodeURIComponent(t.accessToken)}`,
+        `https://graph.facebook.com/${META_API_VERSION}/me/adaccounts?fields=id,name&limit=1`,
+        {
+          headers: bearer,
+        },
       );
       const a = await readJson(acc);
       if (acc.status >= 400) throw fail(a);

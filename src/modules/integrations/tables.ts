@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, pk, ts, updatedAt } from "../../platform/db/columns";
 import { members } from "../members/tables";
@@ -60,6 +61,10 @@ export const integrationRuns = pgTable(
     cursor: jsonb("cursor").$type<SyncCursor>().notNull().default({ entity: 0, page: null }),
     recordsSynced: integer("records_synced").notNull().default(0),
     pagesSynced: integer("pages_synced").notNull().default(0),
+    /** The token of the one queue message that may work on the run; a message carrying another is a no-op. */
+    claimToken: uuid("claim_token"),
+    /** The consumer working on the run holds it until then (renewed every page); null or past = free. */
+    leaseUntil: ts("lease_until"),
     errorMessage: text("error_message"),
     triggeredByMemberId: uuid("triggered_by_member_id").references(() => members.id, { onDelete: "set null" }),
     startedAt: ts("started_at"),
@@ -67,7 +72,11 @@ export const integrationRuns = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("integration_runs_integration_idx").on(t.integrationId, t.createdAt)],
+  (t) => [
+    index("integration_runs_integration_idx").on(t.integrationId, t.createdAt),
+    // One open run per integration: a second concurrent trigger fails here (409).
+    uniqueIndex("integration_runs_open_key").on(t.integrationId).where(sql`${t.status} in ('PENDING', 'RUNNING')`),
+  ],
 );
 
 export const integrationRunLogs = pgTable(

@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ["Integrations & Data / Integrations"],
   summary: "Handle OAuth callback from integration provider.",
   description:
-    "Body {code, state}. The state must be valid, unused, for this integration type and issued to the caller in this workspace (else 400, and nothing is stored); then the code is exchanged, the account read, and the integration created or updated (tokens encrypted, never returned).",
+    "Body {code, state}. The state must be valid, unused, for this integration type, issued by …/initiate (a state from /api/v1/oauth/…/url belongs to the provider's redirect) and issued to the caller in this workspace (else 400, and nothing is stored); then the code is exchanged, the account read, and the integration created or updated (tokens encrypted, never returned).",
   security: bearerSecurity,
   middleware: [requireUser(), requireWorkspace()] as const,
   request: { headers: WorkspaceHeaderSchema, params: IntegrationTypeParam, body: jsonBody(OAuthCallbackBody) },

@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ["Integrations & Data / Integrations"],
   summary: "Experimental Meta Ads query endpoint (allowlisted).",
   description:
-    "Reads the connected ad account on demand with the stored credentials. Only allowlisted entities (campaigns, adsets, ads, insights), fields and params (limit, after, and for insights date_preset, time_range, level) pass through; anything else is a 422 before any call to Meta.",
+    "Reads the connected ad account on demand with the stored credentials. Only allowlisted entities (campaigns, adsets, ads, insights), fields and params (limit, after, and for insights date_preset, time_range, level) pass through; anything else is a 422 before any call to Meta. Needs can_manage_integration (it acts with the stored credentials).",
   security: bearerSecurity,
   middleware: [requireUser(), requireWorkspace()] as const,
   request: { headers: WorkspaceHeaderSchema, body: jsonBody(MetaAdsQuery) },

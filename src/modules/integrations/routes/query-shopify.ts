@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ["Integrations & Data / Integrations"],
   summary: "Experimental Shopify query endpoint (allowlisted).",
   description:
-    "Reads the connected store on demand with the stored credentials. Only allowlisted entities (orders, customers, products), fields and params (limit, status, created_/updated_at_min/max, since_id, page_info) pass through; anything else is a 422 before any call to Shopify. Paged with next_page_info.",
+    "Reads the connected store on demand with the stored credentials. Only allowlisted entities (orders, customers, products), fields and params (limit, status, created_/updated_at_min/max, since_id, page_info) pass through; anything else is a 422 before any call to Shopify. Paged with next_page_info. Needs can_manage_integration (it acts with the stored credentials).",
   security: bearerSecurity,
   middleware: [requireUser(), requireWorkspace()] as const,
   request: { headers: WorkspaceHeaderSchema, body: jsonBody(ShopifyQuery) },

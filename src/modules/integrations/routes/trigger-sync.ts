@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ["Integrations & Data / Integrations"],
   summary: "Manually trigger a sync for an integration.",
   description:
-    "Queues a sync run ({status: queued, job_run_id, estimated_duration}); follow it at stream_url. One run at a time (409); within 5 minutes of the last completed sync, force: true is needed. A run resumes from its saved cursor if interrupted. Needs can_manage_integration.",
+    "Queues a sync run ({status: queued, job_run_id, estimated_duration}); follow it at stream_url. One run at a time (409); within 5 minutes of the last completed sync, force: true is needed; force also replaces a run that stopped responding (no live consumer for 10 minutes), which is marked FAILED. A run resumes from its saved cursor if interrupted. Needs can_manage_integration.",
   security: bearerSecurity,
   middleware: [requireUser(), requireWorkspace()] as const,
   request: { headers: WorkspaceHeaderSchema, params: IntegrationIdParam, body: jsonBody(SyncRequest) },

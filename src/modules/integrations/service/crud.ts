@@ -9,10 +9,11 @@ import { currentMember } from "../../members/service/records";
 import { recordsets } from "../../recordsets/tables";
 import { CATALOGUE, integrationDef } from "../catalogue";
 import { decryptedTokens, defOf, encryptedTokens, getIntegrationByType, getIntegrationOrThrow, toIntegrationJson } from "../internal";
-import { accountInfo, clientCredentials, revokeAtProvider, shopDomain } from "../oauth";
+import { accountInfo, clientCredentials, revokeAtProvider, shopDomain, storedShopDomain } from "../oauth";
 import type { IntegrationCreate, IntegrationUpdate, ListIntegrationsQuery } from "../schemas";
-import { integrations } from "../tables";
+import { integrationRuns, integrations } from "../tables";
 import { requireManage, requireView } from "./access";
+import { publishRun } from "./runs";
 
 export async function listIntegrations(ctx: ServiceContext, q: ListIntegrationsQuery) {
   await requireView(ctx);
@@ -199,6 +200,8 @@ export async function toggleIntegration(ctx: ServiceContext, id: string) {
   return toIntegrationJson(updated);
 }
 
+const CANCELLED = "Cancelled: the integration was disconnected";
+
 /**
  * Revokes the grant at the provider (best effort: an unreachable provider is reported, the
  * tokens are deleted anyway), then deletes the integration, its runs, its staged rows and the
@@ -211,7 +214,8 @@ export async function disconnectIntegration(ctx: ServiceContext, id: string) {
   let revocation: { revoked: boolean; detail: string };
   try {
     const t = await decryptedTokens(ctx, row);
-    revocation = await revokeAtProvider(ctx.env, d, { ...t, shop: (row.settings.shop_domain as string | undefined) ?? null });
+    const shop = d.type === "shopify" ? storedShopDomain(row.settings.shop_domain) : null;
+    revocation = await revokeAtProvider(ctx.env, d, { ...t, shop });
   } catch (e) {
     revocation = {
       revoked: false,
@@ -219,7 +223,14 @@ export async function disconnectIntegration(ctx: ServiceContext, id: string) {
     };
   }
   const tables = d.entities.map((e) => e.table_name);
-  const { rsDeleted, rowsDeleted } = await ctx.db.transaction(async (tx) => {
+  const { rsDeleted, rowsDeleted, cancelled } = await ctx.db.transaction(async (tx) => {
+    // First cancel the open run: this waits for a consumer's page transaction in flight, and its
+    // compare-and-set then fails, so no rows are written after the deletes below.
+    const cancelled = await tx
+      .update(integrationRuns)
+      .set({ status: "CANCELLED", currentStep: "Cancelled", errorMessage: CANCELLED, completedAt: new Date(), leaseUntil: null })
+      .where(and(eq(integrationRuns.integrationId, row.id), inArray(integrationRuns.status, ["PENDING", "RUNNING"])))
+      .returning();
     const rs = tables.length
       ? await tx
           .delete(recordsets)
@@ -230,8 +241,9 @@ export async function disconnectIntegration(ctx: ServiceContext, id: string) {
       ? await tx.delete(stagedRows).where(inArray(stagedRows.source, tables)).returning({ id: stagedRows.id })
       : [];
     await tx.delete(integrations).where(eq(integrations.id, row.id));
-    return { rsDeleted: rs.length, rowsDeleted: rows.length };
+    return { rsDeleted: rs.length, rowsDeleted: rows.length, cancelled };
   });
+  for (const r of cancelled) await publishRun(ctx, r).catch(() => {});
   await recordActivity(ctx, {
     type: "integration.disconnected",
     subjectType: "integration",

@@ -1,18 +1,29 @@
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
 import { resolveWorkspace } from "../../../platform/tenancy/resolve";
 import { recordActivity } from "../../activity/service";
 import { usedTokenIds } from "../../auth/tables";
+import { stagedRows } from "../../integration-records/tables";
 import { currentMember } from "../../members/service/records";
 import { CATALOGUE, type IntegrationDef, integrationDef } from "../catalogue";
-import { encryptedTokens, toIntegrationJson } from "../internal";
-import { accountInfo, authorizationUrl, exchangeCode, pkcePair, STATE_TTL_SECONDS, shopDomain, signState, verifyState } from "../oauth";
-import { integrations } from "../tables";
+import { encryptedTokens, type RunRow, toIntegrationJson } from "../internal";
+import {
+  accountInfo,
+  authorizationUrl,
+  type CallbackTarget,
+  exchangeCode,
+  pkcePair,
+  STATE_TTL_SECONDS,
+  shopDomain,
+  signState,
+  verifyState,
+} from "../oauth";
+import { integrationRuns, integrations } from "../tables";
 import { requireManage } from "./access";
+import { publishRun } from "./runs";
 
-/** Where the provider sends the browser back: our API (slack, google-ads) or the web app's page. */
-export type CallbackTarget = "api" | "app";
+export type { CallbackTarget };
 
 function oauthDef(type: string): IntegrationDef {
   const d = integrationDef(type);
@@ -47,12 +58,17 @@ export async function initiateOAuth(ctx: ServiceContext, type: string, opts: { s
     membershipId: scope.membershipId,
     type: d.type,
     redirectUri,
+    target: opts.target,
     shop,
     codeVerifier: pkce?.verifier ?? null,
   });
   const url = authorizationUrl(ctx.env, d, { state, redirectUri, challenge: pkce?.challenge ?? null, shop });
   return { authorization_url: url, url, state, integration_type: d.type, expires_in: STATE_TTL_SECONDS };
 }
+
+/** Settings that name the provider account: dropped when a reconnection picks another account. */
+const ACCOUNT_SETTINGS = ["shop_domain", "ad_account_id", "cloud_id", "site_url"];
+const SWITCHED = "Cancelled: the integration was reconnected to another account";
 
 /**
  * The callback: verifies the state (signature, expiry, integration type; for the authenticated
@@ -67,6 +83,15 @@ export async function completeOAuth(ctx: ServiceContext, type: string, input: { 
   const s = await verifyState(ctx.env, input.state);
   const bad = () => new ServiceError("bad_request", "Invalid or expired OAuth state; start the connection again");
   if (s.type !== d.type) throw bad();
+  // A state works only at the callback it was issued for (the URL endpoints' at the provider's redirect, initiate's at the app's POST).
+  if (s.target !== (authenticated ? "app" : "api")) {
+    throw new ServiceError(
+      "bad_request",
+      authenticated
+        ? "This OAuth state was issued for the provider's redirect to /api/v1/oauth/…/callback, not this callback; start the connection again"
+        : "This OAuth state was issued for POST /api/v1/integrations/oauth/{integration_type}/callback, not this callback; start the connection again",
+    );
+  }
   if (authenticated) {
     const me = ctx.actor.kind === "user" ? ctx.actor.userId : null;
     if (ctx.workspace?.id !== s.workspaceId || me !== s.userId || ctx.workspace.membershipId !== s.membershipId) throw bad();
@@ -102,24 +127,50 @@ export async function completeOAuth(ctx: ServiceContext, type: string, input: { 
     lastError: null,
     ...(await encryptedTokens(ctx, tokens)),
   };
-  const [existing] = await ctx.db.select().from(integrations).where(eq(integrations.type, d.type)).limit(1);
-  const [row] = existing
-    ? await ctx.db
-        .update(integrations)
-        .set({ ...values, settings: { ...existing.settings, ...account.settings } })
-        .where(eq(integrations.id, existing.id))
-        .returning()
-    : await ctx.db
+  const tables = d.entities.map((e) => e.table_name);
+  const { row, existed, cancelled } = await ctx.db.transaction(async (tx) => {
+    const current = () => tx.select().from(integrations).where(eq(integrations.type, d.type)).for("update");
+    let [existing] = await current();
+    if (!existing) {
+      const [inserted] = await tx
         .insert(integrations)
         .values({ ...values, type: d.type, settings: account.settings, createdByMemberId: me.id })
-        .onConflictDoUpdate({ target: integrations.type, set: values })
+        .onConflictDoNothing({ target: integrations.type })
         .returning();
+      if (inserted) return { row: inserted, existed: false, cancelled: [] };
+      [existing] = await current(); // a concurrent callback connected it first: update that one
+      if (!existing) throw new ServiceError("conflict", `${d.name} was connected and disconnected meanwhile; try again`);
+    }
+    // Another provider account: the old account's open run, staged rows and account settings go.
+    const switched = existing.accountId !== account.id;
+    let cancelled: RunRow[] = [];
+    if (switched) {
+      cancelled = await tx
+        .update(integrationRuns)
+        .set({ status: "CANCELLED", currentStep: "Cancelled", errorMessage: SWITCHED, completedAt: new Date(), leaseUntil: null })
+        .where(and(eq(integrationRuns.integrationId, existing.id), inArray(integrationRuns.status, ["PENDING", "RUNNING"])))
+        .returning();
+      if (tables.length) await tx.delete(stagedRows).where(inArray(stagedRows.source, tables));
+    }
+    const kept = Object.fromEntries(Object.entries(existing.settings).filter(([k]) => !switched || !ACCOUNT_SETTINGS.includes(k)));
+    const [updated] = await tx
+      .update(integrations)
+      .set({
+        ...values,
+        settings: { ...kept, ...account.settings },
+        ...(switched ? { lastSyncAt: null, lastSyncStatus: null } : {}),
+      })
+      .where(eq(integrations.id, existing.id))
+      .returning();
+    return { row: updated, existed: true, cancelled };
+  });
+  for (const r of cancelled) await publishRun(ctx, r).catch(() => {});
   if (!row) throw new ServiceError("internal_error", "The integration was not saved");
   await recordActivity(ctx, {
-    type: existing ? "integration.reconnected" : "integration.connected",
+    type: existed ? "integration.reconnected" : "integration.connected",
     subjectType: "integration",
     subjectId: row.id,
-    summary: `${existing ? "Reconnected" : "Connected"} ${d.name}`,
+    summary: `${existed ? "Reconnected" : "Connected"} ${d.name}`,
     data: { integration_id: row.id, type: d.type },
   });
   return { success: true as const, integration: toIntegrationJson(row) };

@@ -4,8 +4,9 @@ import { META_API_VERSION, SHOPIFY_API_VERSION } from "../catalogue";
 import { nextPageInfo } from "../connectors";
 import { providerErrorText, providerFetch, readJson } from "../http";
 import { accessTokenFor, getIntegrationByType, markNeedsReauth } from "../internal";
+import { storedShopDomain } from "../oauth";
 import { META_QUERY_FIELDS, type MetaAdsQuery, SHOPIFY_QUERY_FIELDS, type ShopifyQuery } from "../schemas";
-import { requireView } from "./access";
+import { requireManage } from "./access";
 
 /** Fields outside the entity's allowlist are a 422 naming them (before any provider call). */
 function allowlisted(entity: string, asked: string[] | undefined, allowed: readonly string[]): string[] {
@@ -26,14 +27,19 @@ async function connected(ctx: ServiceContext, type: string, name: string) {
   return row;
 }
 
+const AD_ACCOUNT = /^act_[0-9]{1,20}$/;
+
 const STATUS_VALUES: Record<string, readonly string[]> = {
   orders: ["open", "closed", "cancelled", "any"],
   products: ["active", "archived", "draft"],
 };
 
-/** Experimental: reads Shopify on demand with the stored credentials; only allowlisted entities, fields and params. */
+/**
+ * Experimental: reads Shopify on demand with the stored credentials; only allowlisted entities,
+ * fields and params. Live provider reads need can_manage_integration (viewers read synced data).
+ */
 export async function queryShopify(ctx: ServiceContext, input: ShopifyQuery) {
-  await requireView(ctx);
+  await requireManage(ctx);
   const fields = allowlisted(input.entity, input.fields, SHOPIFY_QUERY_FIELDS[input.entity]);
   const p = input.params ?? {};
   if (p.status !== undefined && !STATUS_VALUES[input.entity]?.includes(p.status)) {
@@ -49,8 +55,9 @@ export async function queryShopify(ctx: ServiceContext, input: ShopifyQuery) {
     });
   }
   const row = await connected(ctx, "shopify", "Shopify");
+  const shop = storedShopDomain(row.settings.shop_domain);
   const token = await accessTokenFor(ctx, row);
-  const u = new URL(`https://${String(row.settings.shop_domain)}/admin/api/${SHOPIFY_API_VERSION}/${input.entity}.json`);
+  const u = new URL(`https://${shop}/admin/api/${SHOPIFY_API_VERSION}/${input.entity}.json`);
   u.searchParams.set("fields", fields.join(","));
   for (const [k, v] of Object.entries(p)) if (v !== undefined) u.searchParams.set(k, String(v));
   const res = await providerFetch(ctx.env, "Shopify", u.toString(), {
@@ -70,9 +77,9 @@ export async function queryShopify(ctx: ServiceContext, input: ShopifyQuery) {
   return { entity: input.entity, rows, count: rows.length, next_page_info: nextPageInfo(res.headers.get("link")) };
 }
 
-/** Experimental: reads the Meta ad account on demand; only allowlisted entities, fields and params. */
+/** Experimental: reads the Meta ad account on demand; only allowlisted entities, fields and params. Needs can_manage_integration. */
 export async function queryMetaAds(ctx: ServiceContext, input: MetaAdsQuery) {
-  await requireView(ctx);
+  await requireManage(ctx);
   const fields = allowlisted(input.entity, input.fields, META_QUERY_FIELDS[input.entity]);
   const p = input.params ?? {};
   if (input.entity !== "insights" && (p.date_preset || p.time_range || p.level)) {
@@ -87,7 +94,8 @@ export async function queryMetaAds(ctx: ServiceContext, input: MetaAdsQuery) {
   }
   const row = await connected(ctx, "meta_ads", "Meta Ads");
   const account = row.settings.ad_account_id;
-  if (typeof account !== "string") throw new ServiceError("conflict", "Set the integration's ad_account_id first");
+  if (typeof account !== "string" || !AD_ACCOUNT.test(account))
+    throw new ServiceError("conflict", "Set the integration's ad_account_id first");
   const token = await accessTokenFor(ctx, row);
   const u = new URL(`https://graph.facebook.com/${META_API_VERSION}/${account}/${input.entity}`);
   u.searchParams.set("fields", fields.join(","));
@@ -96,8 +104,7 @@ export async function queryMetaAds(ctx: ServiceContext, input: MetaAdsQuery) {
   if (p.date_preset) u.searchParams.set("date_preset", p.date_preset);
   if (p.time_range) u.searchParams.set("time_range", JSON.stringify(p.time_range));
   if (p.level) u.searchParams.set("level", p.level);
-  u.searchParams.set("access_token", token);
-  const res = await providerFetch(ctx.env, "Meta", u.toString());
+  const res = await providerFetch(ctx.env, "Meta", u.toString(), { headers: { authorization: `Bearer ${token}` } });
   const body = await readJson(res);
   const err = body.error as { code?: number } | undefined;
   if (err?.code === 190) {

@@ -24,43 +24,47 @@ export async function createIntegrationRecordsets(ctx: ServiceContext, id: strin
   const row = await getIntegrationOrThrow(ctx, id);
   const d = defOf(row);
   const me = await currentMember(ctx);
-  const out = [];
-  for (const e of d.entities) {
-    const name = `${d.name} ${e.display_name}`;
-    const fields: FieldDef[] = e.columns.map((c) => ({
-      key: c.name,
-      name: c.name,
-      type: fieldType(c),
-      ...(c.primary_key ? { is_primary: true } : {}),
-    }));
-    const [existing] = await ctx.db
-      .select()
-      .from(recordsets)
-      .where(and(eq(recordsets.isIntegration, true), eq(recordsets.stagingTable, e.table_name), isNull(recordsets.deletedAt)))
-      .limit(1);
-    if (existing) {
-      await ctx.db.update(recordsets).set({ name, fields }).where(eq(recordsets.id, existing.id));
-      out.push({ id: existing.id, slug: existing.slug, name, staging_table: e.table_name, entity: e.name, created: false });
-      continue;
+  // All or nothing: a failure part-way leaves no half-made set of recordsets.
+  const out = await ctx.db.transaction(async (tx) => {
+    const out = [];
+    for (const e of d.entities) {
+      const name = `${d.name} ${e.display_name}`;
+      const fields: FieldDef[] = e.columns.map((c) => ({
+        key: c.name,
+        name: c.name,
+        type: fieldType(c),
+        ...(c.primary_key ? { is_primary: true } : {}),
+      }));
+      const [existing] = await tx
+        .select()
+        .from(recordsets)
+        .where(and(eq(recordsets.isIntegration, true), eq(recordsets.stagingTable, e.table_name), isNull(recordsets.deletedAt)))
+        .limit(1);
+      if (existing) {
+        await tx.update(recordsets).set({ name, fields }).where(eq(recordsets.id, existing.id));
+        out.push({ id: existing.id, slug: existing.slug, name, staging_table: e.table_name, entity: e.name, created: false });
+        continue;
+      }
+      const slug = await freeSlug(tx, recordsets, recordsets.slug, slugify(e.table_name.replace(/_/g, "-"), "integration"), RESERVED);
+      const [created] = await tx
+        .insert(recordsets)
+        .values({
+          slug,
+          name,
+          description: `${d.name} ${e.display_name.toLowerCase()}, synced (read-only)`,
+          type: "integration",
+          fields,
+          settings: { integration_id: row.id, entity: e.name },
+          isIntegration: true,
+          stagingTable: e.table_name,
+          createdByMemberId: me.id,
+        })
+        .returning();
+      if (!created) continue;
+      out.push({ id: created.id, slug: created.slug, name, staging_table: e.table_name, entity: e.name, created: true });
     }
-    const slug = await freeSlug(ctx.db, recordsets, recordsets.slug, slugify(e.table_name.replace(/_/g, "-"), "integration"), RESERVED);
-    const [created] = await ctx.db
-      .insert(recordsets)
-      .values({
-        slug,
-        name,
-        description: `${d.name} ${e.display_name.toLowerCase()}, synced (read-only)`,
-        type: "integration",
-        fields,
-        settings: { integration_id: row.id, entity: e.name },
-        isIntegration: true,
-        stagingTable: e.table_name,
-        createdByMemberId: me.id,
-      })
-      .returning();
-    if (!created) continue;
-    out.push({ id: created.id, slug: created.slug, name, staging_table: e.table_name, entity: e.name, created: true });
-  }
+    return out;
+  });
   await recordActivity(ctx, {
     type: "integration.recordsets_created",
     subjectType: "integration",

@@ -1,10 +1,11 @@
-import { and, count, desc, eq, inArray } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { ServiceContext } from "../../../platform/context";
+import { isUniqueViolation } from "../../../platform/db";
 import { ServiceError } from "../../../platform/errors";
 import { isUuid, uuidv7 } from "../../../platform/ids";
 import { relayRoomAsSse } from "../../../platform/sse";
 import { currentMember } from "../../members/service/records";
-import { defOf, getIntegrationOrThrow, type RunRow, SYNC_MESSAGE, toRunJson } from "../internal";
+import { defOf, getIntegrationOrThrow, isStaleRun, type RunRow, SYNC_MESSAGE, toRunJson } from "../internal";
 import { integrationRunLogs, integrationRuns, type RunStatus } from "../tables";
 import { requireManage, requireView } from "./access";
 
@@ -15,13 +16,13 @@ const RECENT_MS = 5 * 60_000;
 const STREAM_MAX_MS = 5 * 60_000;
 
 /** The run's live event room (JobProgress Durable Object, replayable by Last-Event-ID). */
-export function runRoom(ctx: ServiceContext, runId: string) {
+export function runRoom(ctx: Pick<ServiceContext, "env">, runId: string) {
   return ctx.env.JOB_PROGRESS.get(ctx.env.JOB_PROGRESS.idFromName(`integration-run:${runId}`));
 }
 
 /** Publishes one progress event in the seed's format: {run_id, status, progress, current_step, timestamp}. */
 export async function publishRun(
-  ctx: ServiceContext,
+  ctx: Pick<ServiceContext, "env">,
   r: Pick<RunRow, "id" | "status" | "progress" | "currentStep" | "recordsSynced" | "errorMessage">,
 ) {
   await runRoom(ctx, r.id).publish(null, {
@@ -41,7 +42,9 @@ export async function logRun(ctx: ServiceContext, runId: string, level: "info" |
 
 /**
  * Queues a manual sync (IMPORTS_QUEUE, message integration.sync). One run at a time per
- * integration (409 while one is pending or running); a sync finished within 5 minutes needs force.
+ * integration (409 while one is pending or running; a unique index settles concurrent triggers);
+ * a sync finished within 5 minutes needs force. force also replaces a run that stopped responding
+ * (no live consumer for 10 minutes): it is marked FAILED first.
  */
 export async function triggerSync(ctx: ServiceContext, id: string, input: { force: boolean }) {
   await requireManage(ctx);
@@ -55,19 +58,34 @@ export async function triggerSync(ctx: ServiceContext, id: string, input: { forc
   if (!row.isActive) throw new ServiceError("conflict", "This integration is disabled; enable it first");
   if (row.status === "needs_reauth") throw new ServiceError("conflict", `${d.name} needs to be reconnected before it can sync`);
   const [open] = await ctx.db
-    .select({ id: integrationRuns.id })
+    .select()
     .from(integrationRuns)
     .where(and(eq(integrationRuns.integrationId, row.id), inArray(integrationRuns.status, ["PENDING", "RUNNING"])))
     .limit(1);
-  if (open) throw new ServiceError("conflict", `A sync is already running (run ${open.id})`);
-  if (!input.force && row.lastSyncStatus === "COMPLETED" && row.lastSyncAt && Date.now() - row.lastSyncAt.getTime() < RECENT_MS) {
+  if (open) {
+    const stale = isStaleRun(open);
+    if (!stale || !input.force) {
+      throw new ServiceError(
+        "conflict",
+        stale ? `Run ${open.id} stopped responding; pass force: true to replace it` : `A sync is already running (run ${open.id})`,
+      );
+    }
+    await supersede(ctx, open);
+  } else if (!input.force && row.lastSyncStatus === "COMPLETED" && row.lastSyncAt && Date.now() - row.lastSyncAt.getTime() < RECENT_MS) {
     throw new ServiceError("conflict", "Synced less than 5 minutes ago; pass force: true to sync again");
   }
   const me = await currentMember(ctx);
-  const [run] = await ctx.db
-    .insert(integrationRuns)
-    .values({ integrationId: row.id, status: "PENDING", currentStep: "Queued", triggeredByMemberId: me.id })
-    .returning();
+  const token = uuidv7();
+  let run: RunRow | undefined;
+  try {
+    [run] = await ctx.db
+      .insert(integrationRuns)
+      .values({ integrationId: row.id, status: "PENDING", currentStep: "Queued", triggeredByMemberId: me.id, claimToken: token })
+      .returning();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new ServiceError("conflict", "A sync is already running");
+    throw e;
+  }
   if (!run) throw new ServiceError("internal_error", "The run was not created");
   await logRun(ctx, run.id, "info", `Sync of ${d.name} queued`);
   await publishRun(ctx, run);
@@ -77,6 +95,7 @@ export async function triggerSync(ctx: ServiceContext, id: string, input: { forc
       request_id: ctx.requestId ?? uuidv7(),
       workspace_id: ctx.workspace?.id,
       run_id: run.id,
+      token,
     });
   } catch (e) {
     const why = "The sync could not be queued";
@@ -95,6 +114,26 @@ export async function triggerSync(ctx: ServiceContext, id: string, input: { forc
     estimated_duration: 30 * d.entities.length,
     stream_url: `/api/v1/integrations/runs/${run.id}/stream`,
   };
+}
+
+const SUPERSEDED = "The sync stopped responding and was replaced by a forced sync";
+
+/** Fails a stale open run (compare-and-set: only if it is still open and still stale). */
+async function supersede(ctx: ServiceContext, open: RunRow) {
+  const [failed] = await ctx.db
+    .update(integrationRuns)
+    .set({ status: "FAILED", errorMessage: SUPERSEDED, currentStep: "Failed", completedAt: new Date(), leaseUntil: null })
+    .where(
+      and(
+        eq(integrationRuns.id, open.id),
+        inArray(integrationRuns.status, ["PENDING", "RUNNING"]),
+        open.leaseUntil ? eq(integrationRuns.leaseUntil, open.leaseUntil) : isNull(integrationRuns.leaseUntil),
+      ),
+    )
+    .returning();
+  if (!failed) throw new ServiceError("conflict", `Run ${open.id} changed meanwhile; try again`);
+  await logRun(ctx, failed.id, "error", SUPERSEDED);
+  await publishRun(ctx, failed);
 }
 
 async function runOrThrow(ctx: ServiceContext, runId: string): Promise<RunRow> {
