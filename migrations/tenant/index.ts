@@ -21,6 +21,7 @@ import m17 from "./0017_knowledge_vectors.sql";
 import m18 from "./0018_webhooks.sql";
 import m19 from "./0019_integrations.sql";
 import m20 from "./0020_integration_run_claims.sql";
+import m21 from "./0021_outbox_fanout.sql";
 
 export const tenantMigrations: Migration[] = [
   { name: "0000_init", sql: m0 },
@@ -44,4 +45,5 @@ export const tenantMigrations: Migration[] = [
   { name: "0018_webhooks", sql: m18 },
   { name: "0019_integrations", sql: m19 },
   { name: "0020_integration_run_claims", sql: m20 },
+  { name: "0021_outbox_fanout", sql: m21 },
 ];

@@ -1,0 +1,2 @@
+ALTER TABLE "outbox_events" ADD COLUMN "fanned_out_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "outbox_events_unfanned_idx" ON "outbox_events" USING btree ("published_at") WHERE "outbox_events"."published_at" is not null and "outbox_events"."fanned_out_at" is null;
