@@ -11,6 +11,7 @@ import { recordsets } from "../src/modules/recordsets/tables";
 import { createContext, type ServiceContext } from "../src/platform/context";
 import { decryptSecret, encryptSecret } from "../src/platform/crypto";
 import type { Db } from "../src/platform/db";
+import { outboxEvents } from "../src/platform/events/tables";
 import { resolveWorkspaceForSystem } from "../src/platform/tenancy/resolve";
 import { call, databaseUrl, env, type Joined, join, raw, readSse, type SignedUp, signup, withDb } from "./harness";
 import { describeSecurity } from "./security";
@@ -77,6 +78,12 @@ async function storedTokens(ws: string): Promise<string[]> {
   }
   return out;
 }
+/** Domain events of `type` in the workspace's outbox about integration `id` (what webhooks send). */
+const eventsAbout = async (type: string, id: string) =>
+  (await tenant(ws(), (db) => db.select().from(outboxEvents).where(eq(outboxEvents.type, type)))).filter(
+    (e) => (e.data as { integration: { id: string } }).integration.id === id,
+  );
+
 const seen: string[] = [];
 const remember = <T extends { body: unknown }>(r: T) => {
   seen.push(JSON.stringify(r.body));
@@ -276,6 +283,12 @@ describe("sync", () => {
     await drain();
     const run = await asOwner("GET", `/api/v1/integrations/runs/${q.body.run_id}`);
     expect(run.body).toMatchObject({ status: "COMPLETED", progress: 100, records_synced: 21 });
+    const [connected] = await eventsAbout("integration.connected", shopify.id);
+    expect(connected?.data).toMatchObject({ integration: { id: shopify.id, type: "shopify" }, reconnected: false });
+    const synced = await eventsAbout("integration.sync.completed", shopify.id);
+    expect(synced.map((e) => e.data.run)).toEqual([
+      expect.objectContaining({ id: q.body.run_id, status: "COMPLETED", records_synced: 21 }),
+    ]);
     const stream = await raw(`/api/v1/integrations/runs/${q.body.run_id}/stream`, {
       headers: { authorization: `Bearer ${owner.token}`, "x-workspace-id": ws() },
     });
@@ -386,6 +399,11 @@ describe("sync", () => {
         ),
     );
     expect(notes).toHaveLength(1);
+    const reauth = await eventsAbout("integration.needs_reauth", slack.id);
+    expect(reauth).toHaveLength(1);
+    expect(reauth[0]?.data.reason).toEqual(expect.any(String));
+    const failed = await eventsAbout("integration.sync.failed", slack.id);
+    expect(failed.map((e) => (e.data.run as { status: string }).status)).toEqual(["FAILED"]);
     expect((await asOwner("POST", `/api/v1/integrations/${slack.id}/sync`, { force: true })).status).toBe(409);
     const runs = await tenant(ws(), (db) => db.select().from(integrationRuns).where(eq(integrationRuns.integrationId, slack.id)));
     expect(runs.filter((x) => x.status === "PENDING" || x.status === "RUNNING")).toEqual([]);
@@ -596,6 +614,9 @@ describe("sync", () => {
       const [shop] = (await asOwner("GET", "/api/v1/integrations?type=shopify")).body;
       const d = await asOwner("DELETE", `/api/v1/integrations/${shop.id}`);
       expect(d.body).toMatchObject({ revoked: true, recordsets_deleted: 3, staged_rows_deleted: 21 });
+      expect((await eventsAbout("integration.disconnected", shop.id)).map((e) => e.data)).toEqual([
+        expect.objectContaining({ integration: expect.objectContaining({ id: shop.id }), revoked: true }),
+      ]);
       expect(await tenant(ws(), (db) => db.select().from(recordsets).where(eq(recordsets.stagingTable, "shopify_orders")))).toEqual([]);
       expect((await withKey("/api/v1/data/shopify/orders")).body.total).toBe(0);
       const calls = await fake("/__fake/calls?match=acme-main.myshopify.com/admin/api_permissions/current.json");

@@ -1,7 +1,6 @@
 import { and, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { QueueMessage } from "../../../queues";
-import type { Bindings } from "../../env";
 import type { ServiceContext } from "../../platform/context";
 import type { Db, Tx } from "../../platform/db";
 import { isServiceError, ServiceError } from "../../platform/errors";
@@ -11,7 +10,7 @@ import { resolveWorkspaceForSystem } from "../../platform/tenancy/resolve";
 import { stagedRows } from "../integration-records/tables";
 import { fetchPage, type Page } from "./connectors";
 import { ProviderAuthError } from "./http";
-import { accessTokenFor, defOf, LEASE_MS, markNeedsReauth, type RunRow, STALE_AFTER_MS, SYNC_MESSAGE } from "./internal";
+import { accessTokenFor, defOf, emitSyncEnded, LEASE_MS, markNeedsReauth, type RunRow, STALE_AFTER_MS, SYNC_MESSAGE } from "./internal";
 import { isTerminalRun, logRun, publishRun } from "./service/runs";
 import { integrationRunLogs, integrationRuns, integrations, type SyncCursor } from "./tables";
 
@@ -218,13 +217,17 @@ async function finish(
   status: "COMPLETED" | "FAILED" | "CANCELLED",
   message: string,
 ): Promise<void> {
-  const saved = await saveRun(ctx.db, run, token, {
-    status,
-    progress: status === "COMPLETED" ? 100 : run.progress,
-    currentStep: status === "COMPLETED" ? "Completed" : status === "FAILED" ? "Failed" : "Cancelled",
-    errorMessage: status === "COMPLETED" ? null : message,
-    completedAt: new Date(),
-    leaseUntil: null,
+  const saved = await ctx.db.transaction(async (tx) => {
+    const row = await saveRun(tx, run, token, {
+      status,
+      progress: status === "COMPLETED" ? 100 : run.progress,
+      currentStep: status === "COMPLETED" ? "Completed" : status === "FAILED" ? "Failed" : "Cancelled",
+      errorMessage: status === "COMPLETED" ? null : message,
+      completedAt: new Date(),
+      leaseUntil: null,
+    });
+    if (row) await emitSyncEnded(ctx, tx, row);
+    return row;
   });
   if (!saved) return;
   if (status !== "COMPLETED") {
@@ -237,32 +240,36 @@ async function finish(
 export const STALE_RUN_MESSAGE = "The sync stopped responding (no progress for 10 minutes); start it again";
 
 /** Marks one workspace's stale runs (lease lapsed, or never claimed, for STALE_AFTER_MS) FAILED. */
-export async function failStaleRunsIn(env: Bindings, db: Db, now = Date.now()): Promise<number> {
-  const reaped = await db
-    .update(integrationRuns)
-    .set({ status: "FAILED", errorMessage: STALE_RUN_MESSAGE, currentStep: "Failed", completedAt: new Date(now), leaseUntil: null })
-    .where(
-      and(
-        inArray(integrationRuns.status, ["PENDING", "RUNNING"]),
-        or(
-          lt(integrationRuns.leaseUntil, new Date(now - STALE_AFTER_MS)),
-          and(isNull(integrationRuns.leaseUntil), lt(integrationRuns.createdAt, new Date(now - STALE_AFTER_MS))),
+export async function failStaleRunsIn(ctx: ServiceContext, db: Db, now = Date.now()): Promise<number> {
+  const reaped = await db.transaction(async (tx) => {
+    const rows = await tx
+      .update(integrationRuns)
+      .set({ status: "FAILED", errorMessage: STALE_RUN_MESSAGE, currentStep: "Failed", completedAt: new Date(now), leaseUntil: null })
+      .where(
+        and(
+          inArray(integrationRuns.status, ["PENDING", "RUNNING"]),
+          or(
+            lt(integrationRuns.leaseUntil, new Date(now - STALE_AFTER_MS)),
+            and(isNull(integrationRuns.leaseUntil), lt(integrationRuns.createdAt, new Date(now - STALE_AFTER_MS))),
+          ),
         ),
-      ),
-    )
-    .returning();
+      )
+      .returning();
+    for (const r of rows) await emitSyncEnded(ctx, tx, r);
+    return rows;
+  });
   for (const r of reaped) {
     await db
       .update(integrations)
       .set({ lastSyncStatus: "FAILED", lastError: STALE_RUN_MESSAGE })
       .where(eq(integrations.id, r.integrationId));
     await db.insert(integrationRunLogs).values({ runId: r.id, level: "error", message: STALE_RUN_MESSAGE });
-    await publishRun({ env }, r);
+    await publishRun(ctx, r);
   }
   return reaped.length;
 }
 
 /** Cron, every workspace: fails sync runs whose consumer died (their streams close, a new sync can start). */
 export function reapStaleIntegrationRuns(ctx: ServiceContext, now = Date.now()): Promise<number> {
-  return sumOverTenants(ctx, "integration run reaper", (db) => failStaleRunsIn(ctx.env, db, now));
+  return sumOverTenants(ctx, "integration run reaper", (db) => failStaleRunsIn(ctx, db, now));
 }

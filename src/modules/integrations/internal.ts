@@ -1,7 +1,9 @@
 import { and, eq, ne } from "drizzle-orm";
 import type { ServiceContext } from "../../platform/context";
 import { decryptSecret, encryptSecret } from "../../platform/crypto";
+import type { Tx } from "../../platform/db";
 import { ServiceError } from "../../platform/errors";
+import { emitEvent } from "../../platform/events/outbox";
 import { isUuid } from "../../platform/ids";
 import { iso } from "../../platform/openapi";
 import { notify } from "../notifications/service";
@@ -24,6 +26,27 @@ export const STALE_AFTER_MS = 10 * 60_000;
 /** Whether an open run has had no live consumer for STALE_AFTER_MS. */
 export const isStaleRun = (r: Pick<RunRow, "leaseUntil" | "createdAt">, now = Date.now()) =>
   (r.leaseUntil ?? r.createdAt).getTime() < now - STALE_AFTER_MS;
+
+/** The integration as events name it. */
+export const integrationRef = (r: Pick<IntegrationRow, "id" | "type" | "name">) => ({ id: r.id, type: r.type, name: r.name });
+
+/** integration.sync.completed / integration.sync.failed for a run that just ended, in `tx`. */
+export async function emitSyncEnded(ctx: ServiceContext, tx: Tx, run: RunRow): Promise<void> {
+  if (run.status !== "COMPLETED" && run.status !== "FAILED") return;
+  const [r] = await tx.select().from(integrations).where(eq(integrations.id, run.integrationId));
+  if (!r) return;
+  await emitEvent(ctx, tx, run.status === "COMPLETED" ? "integration.sync.completed" : "integration.sync.failed", {
+    integration: integrationRef(r),
+    run: {
+      id: run.id,
+      status: run.status,
+      records_synced: run.recordsSynced,
+      error: run.errorMessage,
+      started_at: run.startedAt?.toISOString() ?? null,
+      completed_at: (run.completedAt ?? new Date()).toISOString(),
+    },
+  });
+}
 
 export function defOf(row: { type: string }): IntegrationDef {
   const d = integrationDef(row.type);
@@ -110,11 +133,15 @@ export async function decryptedTokens(ctx: ServiceContext, r: IntegrationRow) {
  */
 export async function markNeedsReauth(ctx: ServiceContext, r: IntegrationRow, why: string): Promise<void> {
   const d = defOf(r);
-  const [changed] = await ctx.db
-    .update(integrations)
-    .set({ status: "needs_reauth", lastError: why })
-    .where(and(eq(integrations.id, r.id), ne(integrations.status, "needs_reauth")))
-    .returning({ status: integrations.status });
+  const changed = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(integrations)
+      .set({ status: "needs_reauth", lastError: why })
+      .where(and(eq(integrations.id, r.id), ne(integrations.status, "needs_reauth")))
+      .returning();
+    if (row) await emitEvent(ctx, tx, "integration.needs_reauth", { integration: integrationRef(row), reason: why });
+    return row;
+  });
   // Only the caller that changed the status notifies (concurrent refusals notify once).
   if (!changed || !r.createdByMemberId) return;
   await notify(ctx, {

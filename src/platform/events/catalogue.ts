@@ -38,6 +38,16 @@ const Run = z.object({
   started_at: When,
   finished_at: When,
 });
+const Integration = z.object({ id: Id, type: z.string(), name: z.string() });
+const SyncRun = z.object({
+  id: Id,
+  status: z.enum(["COMPLETED", "FAILED"]),
+  records_synced: z.number().int(),
+  error: z.string().nullable(),
+  started_at: When.nullable(),
+  completed_at: When,
+});
+const integrationAudience = (d: { integration: { id: string } }) => ({ type: "integration" as const, id: d.integration.id });
 const Record = z.object({
   id: Id,
   recordset_id: Id,
@@ -50,7 +60,10 @@ const Record = z.object({
  * event only if its creator can open that object when it is fanned out (private channels, a
  * person's AI chats, tasks, recordsets and documents with their own access rules).
  */
-export type Audience = { type: "channel" | "task" | "recordset" | "document" | "conversation" | "agent_run"; id: string };
+export type Audience = {
+  type: "channel" | "task" | "recordset" | "document" | "conversation" | "agent_run" | "integration";
+  id: string;
+};
 
 interface CatalogueEntry {
   description: string;
@@ -124,6 +137,36 @@ export const EVENT_CATALOGUE = {
     description: "An AI employee's work ended in failure (provider error, step limit, cut-off answer, or its worker died).",
     data: z.object({ run: Run }),
     audience: (d: { run: { id: string } }) => ({ type: "agent_run", id: d.run.id }),
+  },
+  "integration.connected": {
+    description: "An integration was connected (or reconnected) to a provider account.",
+    data: z.object({
+      integration: Integration,
+      account_name: z.string().nullable(),
+      reconnected: z.boolean(),
+      actor_member_id: MemberRef,
+    }),
+    audience: integrationAudience,
+  },
+  "integration.disconnected": {
+    description: "An integration was disconnected; its tokens, runs and staged rows are gone.",
+    data: z.object({ integration: Integration, revoked: z.boolean(), actor_member_id: MemberRef }),
+    audience: integrationAudience,
+  },
+  "integration.needs_reauth": {
+    description: "The provider refused an integration's credentials; it must be reconnected.",
+    data: z.object({ integration: Integration, reason: z.string() }),
+    audience: integrationAudience,
+  },
+  "integration.sync.completed": {
+    description: "A sync run finished; its rows are staged.",
+    data: z.object({ integration: Integration, run: SyncRun }),
+    audience: integrationAudience,
+  },
+  "integration.sync.failed": {
+    description: "A sync run failed (provider error, refused credentials, or it stopped responding).",
+    data: z.object({ integration: Integration, run: SyncRun }),
+    audience: integrationAudience,
   },
   "webhook.test": {
     description: "Sent by the test endpoint only; its data is the caller's payload.",

@@ -2,13 +2,22 @@ import { and, count, eq, inArray, max, sql } from "drizzle-orm";
 import type { ServiceContext } from "../../../platform/context";
 import { isUniqueViolation } from "../../../platform/db";
 import { ServiceError } from "../../../platform/errors";
+import { emitEvent } from "../../../platform/events/outbox";
 import { iso } from "../../../platform/openapi";
 import { recordActivity } from "../../activity/service";
 import { stagedRows } from "../../integration-records/tables";
 import { currentMember } from "../../members/service/records";
 import { recordsets } from "../../recordsets/tables";
 import { CATALOGUE, integrationDef } from "../catalogue";
-import { decryptedTokens, defOf, encryptedTokens, getIntegrationByType, getIntegrationOrThrow, toIntegrationJson } from "../internal";
+import {
+  decryptedTokens,
+  defOf,
+  encryptedTokens,
+  getIntegrationByType,
+  getIntegrationOrThrow,
+  integrationRef,
+  toIntegrationJson,
+} from "../internal";
 import { accountInfo, clientCredentials, revokeAtProvider, shopDomain, storedShopDomain } from "../oauth";
 import type { IntegrationCreate, IntegrationUpdate, ListIntegrationsQuery } from "../schemas";
 import { integrationRuns, integrations } from "../tables";
@@ -138,20 +147,30 @@ export async function createIntegration(ctx: ServiceContext, input: IntegrationC
   const account = await accountInfo(ctx.env, d, tokens, shop);
   const me = await currentMember(ctx);
   try {
-    const [row] = await ctx.db
-      .insert(integrations)
-      .values({
-        type: d.type,
-        name: input.name ?? `${d.name} (${account.name})`,
-        authType: "api_key",
-        accountId: account.id,
-        accountName: account.name,
-        settings: { ...account.settings, ...(input.settings ?? {}) },
-        ...(await encryptedTokens(ctx, tokens)),
-        createdByMemberId: me.id,
-      })
-      .returning();
-    if (!row) throw new ServiceError("internal_error", "Integration was not created");
+    const sealed = await encryptedTokens(ctx, tokens);
+    const row = await ctx.db.transaction(async (tx) => {
+      const [r] = await tx
+        .insert(integrations)
+        .values({
+          type: d.type,
+          name: input.name ?? `${d.name} (${account.name})`,
+          authType: "api_key",
+          accountId: account.id,
+          accountName: account.name,
+          settings: { ...account.settings, ...(input.settings ?? {}) },
+          ...sealed,
+          createdByMemberId: me.id,
+        })
+        .returning();
+      if (!r) throw new ServiceError("internal_error", "Integration was not created");
+      await emitEvent(ctx, tx, "integration.connected", {
+        integration: integrationRef(r),
+        account_name: r.accountName,
+        reconnected: false,
+        actor_member_id: me.id,
+      });
+      return r;
+    });
     await recordActivity(ctx, {
       type: "integration.connected",
       subjectType: "integration",
@@ -223,6 +242,7 @@ export async function disconnectIntegration(ctx: ServiceContext, id: string) {
     };
   }
   const tables = d.entities.map((e) => e.table_name);
+  const me = await currentMember(ctx);
   const { rsDeleted, rowsDeleted, cancelled } = await ctx.db.transaction(async (tx) => {
     // First cancel the open run: this waits for a consumer's page transaction in flight, and its
     // compare-and-set then fails, so no rows are written after the deletes below.
@@ -241,6 +261,11 @@ export async function disconnectIntegration(ctx: ServiceContext, id: string) {
       ? await tx.delete(stagedRows).where(inArray(stagedRows.source, tables)).returning({ id: stagedRows.id })
       : [];
     await tx.delete(integrations).where(eq(integrations.id, row.id));
+    await emitEvent(ctx, tx, "integration.disconnected", {
+      integration: integrationRef(row),
+      revoked: revocation.revoked,
+      actor_member_id: me.id,
+    });
     return { rsDeleted: rs.length, rowsDeleted: rows.length, cancelled };
   });
   for (const r of cancelled) await publishRun(ctx, r).catch(() => {});

@@ -1,13 +1,14 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
+import { emitEvent } from "../../../platform/events/outbox";
 import { resolveWorkspace } from "../../../platform/tenancy/resolve";
 import { recordActivity } from "../../activity/service";
 import { usedTokenIds } from "../../auth/tables";
 import { stagedRows } from "../../integration-records/tables";
 import { currentMember } from "../../members/service/records";
 import { CATALOGUE, type IntegrationDef, integrationDef } from "../catalogue";
-import { encryptedTokens, type RunRow, toIntegrationJson } from "../internal";
+import { encryptedTokens, integrationRef, type RunRow, toIntegrationJson } from "../internal";
 import {
   accountInfo,
   authorizationUrl,
@@ -137,7 +138,15 @@ export async function completeOAuth(ctx: ServiceContext, type: string, input: { 
         .values({ ...values, type: d.type, settings: account.settings, createdByMemberId: me.id })
         .onConflictDoNothing({ target: integrations.type })
         .returning();
-      if (inserted) return { row: inserted, existed: false, cancelled: [] };
+      if (inserted) {
+        await emitEvent(ctx, tx, "integration.connected", {
+          integration: integrationRef(inserted),
+          account_name: inserted.accountName,
+          reconnected: false,
+          actor_member_id: me.id,
+        });
+        return { row: inserted, existed: false, cancelled: [] };
+      }
       [existing] = await current(); // a concurrent callback connected it first: update that one
       if (!existing) throw new ServiceError("conflict", `${d.name} was connected and disconnected meanwhile; try again`);
     }
@@ -162,6 +171,14 @@ export async function completeOAuth(ctx: ServiceContext, type: string, input: { 
       })
       .where(eq(integrations.id, existing.id))
       .returning();
+    if (updated) {
+      await emitEvent(ctx, tx, "integration.connected", {
+        integration: integrationRef(updated),
+        account_name: updated.accountName,
+        reconnected: true,
+        actor_member_id: me.id,
+      });
+    }
     return { row: updated, existed: true, cancelled };
   });
   for (const r of cancelled) await publishRun(ctx, r).catch(() => {});
