@@ -107,3 +107,34 @@ export function runAfterResponse(ctx: ServiceContext, what: string, work: (bg: S
       .finally(() => bg.connections.close()),
   );
 }
+
+/**
+ * The same invocation (env, connections, bound databases) acting as another member of the bound
+ * workspace: for system work that must apply a member's rights (what a webhook's creator may
+ * see) without opening connections of its own.
+ */
+export function actingAs(ctx: ServiceContext, actor: Actor, scope: WorkspaceScope): ServiceContext {
+  return {
+    env: ctx.env,
+    requestId: ctx.requestId,
+    actor,
+    workspace: scope,
+    get control() {
+      return ctx.control;
+    },
+    get db() {
+      return ctx.db;
+    },
+    connections: ctx.connections,
+    waitUntil: (p) => ctx.waitUntil(p),
+    bindTenant() {
+      throw new ServiceError("internal_error", "A context acting as a member cannot bind another workspace");
+    },
+    fork() {
+      const f = ctx.fork();
+      f.actor = actor;
+      f.workspace = scope;
+      return f;
+    },
+  };
+}

@@ -1,8 +1,8 @@
-import { eq } from "drizzle-orm";
-import { createContext, type ServiceContext } from "../../../platform/context";
+import { and, eq } from "drizzle-orm";
+import { actingAs, type ServiceContext } from "../../../platform/context";
 import { isServiceError } from "../../../platform/errors";
 import type { Audience } from "../../../platform/events/catalogue";
-import { resolveWorkspace } from "../../../platform/tenancy/resolve";
+import { workspaceMembers } from "../../../platform/identity/tables";
 import { agentRuns } from "../../agents/tables";
 import { chatConversations } from "../../chat/tables";
 import { visibleEntity } from "../../documents/service/entities";
@@ -38,11 +38,6 @@ export class AudienceCheck {
     return answer;
   }
 
-  /** Closes the connections of the creators' contexts. */
-  async close(): Promise<void> {
-    for (const v of this.viewers.values()) await (await v)?.ctx.connections.close();
-  }
-
   private async check(memberId: string, audience: Audience): Promise<boolean> {
     if (audience.type === "conversation") {
       // A person's AI chat is theirs alone, whatever their role.
@@ -54,6 +49,7 @@ export class AudienceCheck {
     }
     const viewer = await this.viewer(memberId);
     if (!viewer) return false;
+    if (audience.type === "integration") return hasPermission(viewer.ctx, "can_view_integration");
     if (audience.type === "agent_run") {
       // The same rule as the runs list: whoever gave the work, or managers of AI employees.
       const [r] = await this.ctx.db.select({ by: agentRuns.invokedByMemberId }).from(agentRuns).where(eq(agentRuns.id, audience.id));
@@ -68,7 +64,7 @@ export class AudienceCheck {
     }
   }
 
-  /** A context acting as the member (null when they left or were deactivated). */
+  /** A context acting as the member (null when they left or were deactivated), on this invocation's connections. */
   private viewer(memberId: string) {
     let v = this.viewers.get(memberId);
     if (!v) {
@@ -78,20 +74,19 @@ export class AudienceCheck {
           .from(members)
           .where(eq(members.id, memberId));
         if (!m?.isActive) return null;
-        const ctx = createContext({
-          env: this.ctx.env,
-          requestId: this.ctx.requestId,
-          actor: { kind: "user", userId: m.userId, email: "" },
-          waitUntil: (p) => this.ctx.waitUntil(p),
-        });
-        try {
-          await resolveWorkspace(ctx, this.workspaceId, m.userId);
-          return { ctx, memberId };
-        } catch (e) {
-          await ctx.connections.close();
-          if (isServiceError(e) && (e.code === "not_found" || e.code === "forbidden")) return null;
-          throw e;
-        }
+        const [wm] = await this.ctx.control
+          .select({ id: workspaceMembers.id, role: workspaceMembers.role })
+          .from(workspaceMembers)
+          .where(
+            and(
+              eq(workspaceMembers.workspaceId, this.workspaceId),
+              eq(workspaceMembers.userId, m.userId),
+              eq(workspaceMembers.status, "active"),
+            ),
+          );
+        if (!wm) return null;
+        const actor = { kind: "user" as const, userId: m.userId, email: "" };
+        return { ctx: actingAs(this.ctx, actor, { id: this.workspaceId, role: wm.role, membershipId: wm.id }), memberId };
       })();
       this.viewers.set(memberId, v);
     }

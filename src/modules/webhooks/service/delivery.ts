@@ -85,18 +85,14 @@ export async function fanOutEvents(ctx: ServiceContext, msg: Pick<EventsPublishe
   ]);
   const rows: (typeof webhookDeliveries.$inferInsert)[] = [];
   const audience = new AudienceCheck(ctx, msg.workspace_id);
-  try {
-    for (const e of events) {
-      const body = envelope(e, msg.workspace_id);
-      const shows = audienceOf(e.type, e.data);
-      for (const ep of endpoints) {
-        if (!ep.events.includes("*") && !ep.events.includes(e.type)) continue;
-        if (!(await audience.allows(ep, shows))) continue;
-        rows.push({ endpointId: ep.id, eventId: e.id, messageId: e.id, eventType: e.type, payload: body, nextAttemptAt: new Date() });
-      }
+  for (const e of events) {
+    const body = envelope(e, msg.workspace_id);
+    const shows = audienceOf(e.type, e.data);
+    for (const ep of endpoints) {
+      if (!ep.events.includes("*") && !ep.events.includes(e.type)) continue;
+      if (!(await audience.allows(ep, shows))) continue;
+      rows.push({ endpointId: ep.id, eventId: e.id, messageId: e.id, eventType: e.type, payload: body, nextAttemptAt: new Date() });
     }
-  } finally {
-    await audience.close();
   }
   const created: { id: string }[] = [];
   for (let i = 0; i < rows.length; i += 500) {
