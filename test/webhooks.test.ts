@@ -340,11 +340,11 @@ describe("events from real actions", () => {
         emitEvent(ctx, tx, "member.joined", { member: { id: crypto.randomUUID(), user_id: null, email, role: "member" } }),
       ),
     );
-    // Published 20 minutes ago, and the message dead-lettered: no consumer ever fanned it out.
+    // Published two hours ago, and the message dead-lettered: no consumer ever fanned it out.
     await tenant(ws, (db) =>
       db
         .update(outboxEvents)
-        .set({ publishedAt: new Date(Date.now() - 20 * 60_000) })
+        .set({ publishedAt: new Date(Date.now() - 2 * 3_600_000) })
         .where(eq(outboxEvents.id, id)),
     );
     const cron = createContext({ env, requestId: "sweep-lost", actor: { kind: "system", name: "cron" }, waitUntil: () => {} });
@@ -649,6 +649,51 @@ describe("who receives what: an endpoint sees only what its creator may see", ()
       // The member sees their own run's end, not the owner's.
       await waitForMessage(memberHook, (m) => m.data.run?.id === lost.data.run.id);
       expect(await deliveriesOf(memberHook.id, ok.body.id)).toEqual([]);
+    } finally {
+      expect((await grant(false)).status).toBe(200);
+    }
+  });
+
+  it("another manager who redirects an endpoint becomes whom it acts as: no private events, no old payloads, no re-sends", async () => {
+    expect((await grant(true)).status).toBe(200);
+    try {
+      const h = await createHook(["*"]);
+      const secret = (await asOwner("POST", "/api/v1/channels", { name: `priv-${hookName()}`, is_private: true })).body;
+      const open = (await asOwner("POST", "/api/v1/channels", { name: `pub-${hookName()}` })).body;
+      const tag = hookName();
+      expect((await asOwner("POST", `/api/v1/channels/${secret.slug}/messages`, { content: `before ${tag}` })).status).toBe(201);
+      await waitForMessage(h, (m) => m.data.message?.content === `before ${tag}`);
+      const [old] = await tenant(ws, (db) =>
+        db
+          .select()
+          .from(webhookDeliveries)
+          .where(sql`${webhookDeliveries.endpointId} = ${h.id} and ${webhookDeliveries.payload} like ${`%before ${tag}%`}`),
+      );
+      const detail = (who: { token: string }) => as(who, "GET", `/api/v1/webhooks/${h.id}/deliveries/${old!.id}`);
+      expect((await detail(owner)).body.payload.data.message.content).toBe(`before ${tag}`);
+      const theirs = await detail(member);
+      expect(theirs.status).toBe(200);
+      expect(theirs.body.payload).toBeNull();
+
+      // The member points the owner's endpoint at their own server: it now acts as them.
+      const mine = hookName();
+      const moved = await as(member, "PUT", `/api/v1/webhooks/${h.id}`, { url: hookUrl(mine) });
+      expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+      expect(moved.body.created_by_member_id).toBe(member.memberId);
+      expect((await asOwner("POST", `/api/v1/channels/${secret.slug}/messages`, { content: `after ${tag}` })).status).toBe(201);
+      expect((await asOwner("POST", `/api/v1/channels/${open.slug}/messages`, { content: `public ${tag}` })).status).toBe(201);
+      await waitForMessage({ name: mine, secret: h.secret }, (m) => m.data.message?.content === `public ${tag}`);
+      expect(await deliveriesOf(h.id, `after ${tag}`)).toEqual([]);
+
+      // Re-sending the owner's old private delivery to the new URL is refused at the attempt.
+      expect((await as(member, "POST", `/api/v1/webhooks/${h.id}/deliveries/${old!.id}/redeliver`)).status).toBe(202);
+      let row = await deliveryRow(old!.id);
+      for (let i = 0; i < 100 && row.status !== "dead"; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        row = await deliveryRow(old!.id);
+      }
+      expect(row).toMatchObject({ status: "dead", lastError: expect.stringMatching(/may not see/) });
+      expect((await received(mine)).some((g) => g.body.includes(`before ${tag}`))).toBe(false);
     } finally {
       expect((await grant(false)).status).toBe(200);
     }

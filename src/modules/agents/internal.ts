@@ -49,7 +49,8 @@ export async function emitRunsEnded(ctx: ServiceContext, tx: Tx, rows: AgentRunR
           employee_id: r.agentId,
           source: r.source,
           status,
-          output: r.output,
+          // A chat turn's answer is the person's chat: it travels in chat.message.created only.
+          output: r.source === "chat" ? null : r.output,
           error: r.error,
           invoked_by_member_id: r.invokedByMemberId,
           prompt_tokens: r.promptTokens,

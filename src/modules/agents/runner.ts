@@ -341,6 +341,8 @@ async function finish(
   },
 ): Promise<AgentRunStatus> {
   const u = await ctx.db.transaction(async (tx) => {
+    // A run the dead-run sweep already failed has had its event; this late finish records the rest.
+    const [before] = await tx.select({ status: agentRuns.status }).from(agentRuns).where(eq(agentRuns.id, runId)).for("update");
     const [row] = await tx
       .update(agentRuns)
       .set({
@@ -356,7 +358,7 @@ async function finish(
       })
       .where(eq(agentRuns.id, runId))
       .returning();
-    if (row) await emitRunsEnded(ctx, tx, [row]);
+    if (row && before?.status === "running") await emitRunsEnded(ctx, tx, [row]);
     return row;
   });
   return u?.status ?? r.status;

@@ -86,8 +86,11 @@ export async function publishOutbox(db: Db, env: Bindings, workspaceId: string, 
   }
 }
 
-/** A published event not fanned out after this long lost its message (dead-lettered or dropped). */
-const REPUBLISH_AFTER_MINUTES = 15;
+/**
+ * A published event not fanned out after this long lost its message (dead-lettered or dropped):
+ * longer than the queue's own retries of it (8 with backoff, about 45 minutes).
+ */
+const REPUBLISH_AFTER_MINUTES = 60;
 
 /**
  * Sweep: events published long ago whose fan-out never finished are made unpublished again, so

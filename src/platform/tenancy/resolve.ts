@@ -145,9 +145,16 @@ export async function resolveWorkspaceForSystem(ctx: ServiceContext, workspaceId
   if (ctx.actor.kind !== "system") throw new ServiceError("forbidden", "Only system work binds a workspace without a member");
   if (!isUuid(workspaceId)) throw new ServiceError("not_found", "Workspace not found");
   const id = workspaceId.toLowerCase();
-  const [row] = await registryRows(ctx, id);
-  if (!row) throw new ServiceError("not_found", "Workspace not found");
-  const encrypted = checkRegistry(row, {});
+  // Queue consumers bind a workspace per message: a warm registry entry saves the control round trip.
+  const cached = ready.get(id);
+  let encrypted: string;
+  if (cached && cached.until > Date.now()) encrypted = cached.encrypted;
+  else {
+    const [row] = await registryRows(ctx, id);
+    if (!row) throw new ServiceError("not_found", "Workspace not found");
+    encrypted = checkRegistry(row, {});
+    if (!isSchemaBehind(row.schemaVersion)) remember(id, encrypted);
+  }
   const scope: WorkspaceScope = { id, role: "owner", membershipId: "" };
   ctx.bindTenant(scope, await tenantConnectionString(ctx.env.ENCRYPTION_KEY, encrypted));
   return scope;

@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ["Webhooks"],
   summary: "Get one delivery with its attempts.",
   description:
-    "The payload sent and every attempt: status code, latency, the first kilobyte of the answer, transport error. Needs can_manage_webhooks.",
+    "The payload sent (null when the caller may not see the event itself) and every attempt: status code, latency, the first kilobyte of the answer, transport error. Needs can_manage_webhooks.",
   security: bearerSecurity,
   middleware: [requireUser(), requireWorkspace()] as const,
   request: { headers: WorkspaceHeaderSchema, params: DeliveryIdParam },

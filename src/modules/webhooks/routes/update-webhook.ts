@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ["Webhooks"],
   summary: "Update a webhook.",
   description:
-    "Only the fields sent change; URL and events are checked as on create. Re-activating restarts the failure clock. Needs can_manage_webhooks.",
+    "Only the fields sent change; URL and events are checked as on create. Changing the URL or the events makes the caller the member the endpoint acts as (it then gets only what the caller may see). Re-activating restarts the failure clock. Needs can_manage_webhooks.",
   security: bearerSecurity,
   middleware: [requireUser(), requireWorkspace()] as const,
   request: { headers: WorkspaceHeaderSchema, params: WebhookIdParam, body: jsonBody(WebhookUpdate) },

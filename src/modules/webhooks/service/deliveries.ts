@@ -7,7 +7,8 @@ import { iso } from "../../../platform/openapi";
 import { requirePermission } from "../../permissions/service";
 import type { ListDeliveriesQuery, WebhookTestBody } from "../schemas";
 import { webhookAttempts, webhookDeliveries } from "../tables";
-import { requeueDeliveries, sendTestDelivery } from "./delivery";
+import { callerMaySee } from "./audience";
+import { payloadAudience, requeueDeliveries, sendTestDelivery } from "./delivery";
 import { endpointRow } from "./endpoints";
 
 type DeliveryRow = typeof webhookDeliveries.$inferSelect;
@@ -81,9 +82,11 @@ export async function getDelivery(ctx: ServiceContext, webhookId: string, delive
     .from(webhookAttempts)
     .where(eq(webhookAttempts.deliveryId, d.id))
     .orderBy(asc(webhookAttempts.createdAt), asc(webhookAttempts.attempt));
+  // The payload is shown only to whoever may see the event itself (another manager may not).
+  const shown = !d.eventId || (await callerMaySee(ctx, payloadAudience(d)));
   return {
     ...toDelivery(d),
-    payload: JSON.parse(d.payload) as unknown,
+    payload: shown ? (JSON.parse(d.payload) as unknown) : null,
     attempt_log: attempts.map((a) => ({
       attempt: a.attempt,
       status_code: a.statusCode,

@@ -149,8 +149,22 @@ export async function runDeliveryAttempt(
       .where(eq(webhookDeliveries.id, claimed.id));
     return;
   }
+  // Checked again at every attempt: a retry or a redelivery goes out only while the endpoint's
+  // creator (who may have changed: whoever last pointed it somewhere) may still see the event.
+  if (claimed.eventId && !(await new AudienceCheck(ctx, msg.workspace_id).allows(endpoint, payloadAudience(claimed)))) {
+    await ctx.db
+      .update(webhookDeliveries)
+      .set({ status: "dead", leaseUntil: null, nextAttemptAt: null, lastError: "the endpoint's owner may not see this event" })
+      .where(eq(webhookDeliveries.id, claimed.id));
+    return;
+  }
   const result = await attempt(ctx, endpoint, claimed);
   await settle(ctx, endpoint, claimed, result, msg.workspace_id);
+}
+
+/** What a stored delivery's event shows (its payload is the envelope with `data`). */
+export function payloadAudience(d: Pick<DeliveryRow, "eventType" | "payload">) {
+  return audienceOf(d.eventType, (JSON.parse(d.payload) as { data: unknown }).data);
 }
 
 /** One HTTP attempt, logged. */

@@ -80,6 +80,9 @@ export async function updateWebhook(ctx: ServiceContext, id: string, input: Webh
   if (input.description !== undefined) set.description = input.description;
   if (input.is_active !== undefined) Object.assign(set, activeChange(input.is_active));
   if (Object.keys(set).length === 0) return toWebhook(ctx, current);
+  // Whoever points an endpoint somewhere or changes what it hears becomes whom it acts as: another
+  // manager cannot redirect someone's endpoint to receive what only that person may see.
+  if (set.url !== undefined || set.events !== undefined) set.createdByMemberId = (await currentMember(ctx)).id;
   const [row] = await ctx.db.update(webhookEndpoints).set(set).where(eq(webhookEndpoints.id, current.id)).returning();
   if (!row) throw new ServiceError("not_found", "Webhook not found");
   return toWebhook(ctx, row);
