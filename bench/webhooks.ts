@@ -1,9 +1,10 @@
 // `npm run bench:webhooks`: outgoing webhooks against a throwaway local stack (embedded
 // PostgreSQL + WebSocket proxy + `wrangler dev`) and a local receiver (test/fakes/receiver.ts).
 //
-// 1. Latency: BENCH_N channel messages to a healthy receiver.
-//    Commit (the message's created_at) → arrival at the receiver, p50/p99, posting one message
-//    after the other (so the figure is the pipeline's, not a backlog's); the baseline is the
+// 1. Latency: BENCH_N channel messages to a healthy receiver, twice: at a steady
+//    BENCH_LATENCY_RATE (below the local pipeline's capacity: the pipeline's own latency), then
+//    one after the other as fast as the POSTs go (saturated: what a backlog adds).
+//    Commit (the message's created_at) → arrival at the receiver, p50/p99; the baseline is the
 //    POST's own latency in the same run (ratio = delivery p50 / POST p50).
 // 2. Outage: the receiver answers 503 while BENCH_OUTAGE messages are posted at BENCH_RATE; then
 //    it recovers and an hour passes (simulated: the due times of the scheduled retries move an
@@ -14,7 +15,8 @@
 //    event must end delivered (one 2xx) or dead, none delivered twice.
 //
 //   BENCH_N        messages in the latency run (default 200)
-//   BENCH_RATE     messages a second in the outage and fault runs (default 10)
+//   BENCH_LATENCY_RATE  messages a second in the steady latency run (default 2)
+//   BENCH_RATE     messages a second in the saturated, outage and fault runs (default 10)
 //   BENCH_OUTAGE   messages posted during the outage (default 300)
 //   BENCH_FAULTY   messages in the consumer-fault run (default 300)
 //
@@ -31,6 +33,7 @@ import { benchLog, fetchJson, fmt, intEnv, onCleanup, percentile, round, runBenc
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), "results", "webhooks.json");
 const N = intEnv("BENCH_N", 200);
 const RATE = intEnv("BENCH_RATE", 10);
+const LATENCY_RATE = intEnv("BENCH_LATENCY_RATE", 2);
 const OUTAGE = intEnv("BENCH_OUTAGE", 300);
 const FAULTY = intEnv("BENCH_FAULTY", 300);
 const FAULT_RATE = Number(process.env.BENCH_FAULT_RATE ?? 0.1);
@@ -88,12 +91,12 @@ async function main() {
    * `sequential` (the latency run: no backlog of our own making); returns each message's id,
    * created_at and POST time.
    */
-  async function post(base: string, count: number, label: string, sequential = false) {
+  async function post(base: string, count: number, label: string, sequential = false, rate = RATE) {
     const out: { id: string; createdAt: number; postMs: number }[] = [];
     const started = performance.now();
     const pending: Promise<void>[] = [];
     for (let i = 0; i < count; i++) {
-      const due = started + (i * 1000) / RATE;
+      const due = started + (i * 1000) / rate;
       const wait = due - performance.now();
       if (wait > 0) await sleep(wait);
       if (sequential) await Promise.all(pending);
@@ -137,17 +140,32 @@ async function main() {
   await post(api, 10, "warm-up");
   await awaitAll(`healthy-${RUN_ID}`, new Set(), 0);
   await fetch(`${receiver.url}/_received/healthy-${RUN_ID}`, { method: "DELETE" });
-  const sent = await post(api, N, "latency", true);
-  const done = await awaitAll(`healthy-${RUN_ID}`, new Set(sent.map((s) => s.id)), 60_000);
-  const arrival = new Map(
-    done.ok.map((g) => [(JSON.parse(g.body) as { data: { message: { id: string } } }).data.message.id, g.at] as const),
-  );
-  const latencies = sent.map((s) => (arrival.get(s.id) ?? Number.NaN) - s.createdAt).filter(Number.isFinite);
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const delivery = { ...stats(latencies), p99: round(percentile(sorted, 99)) };
-  const postStats = stats(sent.map((s) => s.postMs));
-  log(`latency: ${latencies.length}/${N} delivered; commit → receiver p50 ${fmt(delivery.p50)} ms, p99 ${fmt(delivery.p99)} ms`);
-  log(`baseline POST p50 ${fmt(postStats.p50)} ms; ratio delivery p50 / POST p50 = ${fmt(delivery.p50 / postStats.p50)}`);
+  /** One latency run: N messages at `rate`, one after the other; delivery and POST latencies. */
+  async function latencyRun(label: string, rate: number) {
+    await fetch(`${receiver.url}/_received/healthy-${RUN_ID}`, { method: "DELETE" });
+    const sent = await post(api, N, label, true, rate);
+    const done = await awaitAll(`healthy-${RUN_ID}`, new Set(sent.map((s) => s.id)), 60_000);
+    const arrival = new Map(
+      done.ok.map((g) => [(JSON.parse(g.body) as { data: { message: { id: string } } }).data.message.id, g.at] as const),
+    );
+    const latencies = sent.map((s) => (arrival.get(s.id) ?? Number.NaN) - s.createdAt).filter(Number.isFinite);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const delivery = { ...stats(latencies), p99: round(percentile(sorted, 99)) };
+    const postStats = stats(sent.map((s) => s.postMs));
+    log(
+      `latency (${label}): ${latencies.length}/${N} delivered; commit → receiver p50 ${fmt(delivery.p50)} ms, p99 ${fmt(delivery.p99)} ms`,
+    );
+    log(`baseline POST p50 ${fmt(postStats.p50)} ms; ratio delivery p50 / POST p50 = ${fmt(delivery.p50 / postStats.p50)}`);
+    return {
+      events: N,
+      rate_per_s: rate,
+      commit_to_receiver_ms: delivery,
+      post_ms: postStats,
+      ratio_p50: round(delivery.p50 / postStats.p50),
+    };
+  }
+  const steady = await latencyRun(`steady ${LATENCY_RATE}/s`, LATENCY_RATE);
+  const saturated = await latencyRun("saturated", RATE);
   await setHook(healthy.id, false);
 
   // ---- 2. an hour-long outage ------------------------------------------------------------------
@@ -203,13 +221,8 @@ async function main() {
 
   const results = {
     when: new Date().toISOString(),
-    latency: {
-      events: N,
-      rate_per_s: RATE,
-      commit_to_receiver_ms: delivery,
-      post_ms: postStats,
-      ratio_p50: round(delivery.p50 / postStats.p50),
-    },
+    latency: steady,
+    latency_saturated: saturated,
     outage: {
       events: OUTAGE,
       delivered: recovered.seen.size,
