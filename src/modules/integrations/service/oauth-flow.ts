@@ -8,7 +8,7 @@ import { usedTokenIds } from "../../auth/tables";
 import { stagedRows } from "../../integration-records/tables";
 import { currentMember } from "../../members/service/records";
 import { CATALOGUE, type IntegrationDef, integrationDef } from "../catalogue";
-import { encryptedTokens, integrationRef, type RunRow, toIntegrationJson } from "../internal";
+import { encryptedTokens, type IntegrationRow, integrationRef, type RunRow, toIntegrationJson } from "../internal";
 import {
   accountInfo,
   authorizationUrl,
@@ -130,6 +130,13 @@ export async function completeOAuth(ctx: ServiceContext, type: string, input: { 
   };
   const tables = d.entities.map((e) => e.table_name);
   const { row, existed, cancelled } = await ctx.db.transaction(async (tx) => {
+    const connected = (r: IntegrationRow, reconnected: boolean) =>
+      emitEvent(ctx, tx, "integration.connected", {
+        integration: integrationRef(r),
+        account_name: r.accountName,
+        reconnected,
+        actor_member_id: me.id,
+      });
     const current = () => tx.select().from(integrations).where(eq(integrations.type, d.type)).for("update");
     let [existing] = await current();
     if (!existing) {
@@ -139,12 +146,7 @@ export async function completeOAuth(ctx: ServiceContext, type: string, input: { 
         .onConflictDoNothing({ target: integrations.type })
         .returning();
       if (inserted) {
-        await emitEvent(ctx, tx, "integration.connected", {
-          integration: integrationRef(inserted),
-          account_name: inserted.accountName,
-          reconnected: false,
-          actor_member_id: me.id,
-        });
+        await connected(inserted, false);
         return { row: inserted, existed: false, cancelled: [] };
       }
       [existing] = await current(); // a concurrent callback connected it first: update that one
@@ -171,14 +173,7 @@ export async function completeOAuth(ctx: ServiceContext, type: string, input: { 
       })
       .where(eq(integrations.id, existing.id))
       .returning();
-    if (updated) {
-      await emitEvent(ctx, tx, "integration.connected", {
-        integration: integrationRef(updated),
-        account_name: updated.accountName,
-        reconnected: true,
-        actor_member_id: me.id,
-      });
-    }
+    if (updated) await connected(updated, true);
     return { row: updated, existed: true, cancelled };
   });
   for (const r of cancelled) await publishRun(ctx, r).catch(() => {});
