@@ -55,8 +55,8 @@ export async function callerMaySee(ctx: ServiceContext, audience: Audience | nul
  * An endpoint acts as the member who created it (or last pointed it somewhere), as an API key
  * acts as its creator: it gets an event about a private object only if that member, as they are
  * now (active, role, grants, teams), may open the object. Events every member sees need no
- * check; an endpoint whose creator is gone gets only those. A check that fails unexpectedly is
- * logged and counts as "no" for that event alone, so one bad row cannot stall the workspace.
+ * check; an endpoint whose creator is gone gets only those. A check that hits a programming error
+ * is logged and counts as "no" for that event alone, so one bad row cannot stall the workspace.
  */
 export class AudienceCheck {
   private readonly viewers = new Map<string, Promise<Viewer | null>>();
@@ -75,6 +75,9 @@ export class AudienceCheck {
     let answer = this.answers.get(key);
     if (!answer) {
       answer = this.check(creator, audience).catch((e) => {
+        // Transient failures (the database) fail the fan-out, which the queue retries; a
+        // programming error would fail every retry, so it drops this event for this endpoint.
+        if (!(e instanceof TypeError || e instanceof RangeError || e instanceof SyntaxError)) throw e;
         console.error(
           JSON.stringify({
             level: "error",
