@@ -531,6 +531,33 @@ describe("test sends and secret rotation", () => {
     expect((await asOwner("POST", `/api/v1/webhooks/${h.id}/test`, { event: "*" })).status).toBe(422);
   });
 
+  it("a test send whose request died mid-send is ended dead by the sweep, never retried", async () => {
+    const h = await createHook(["*"]);
+    const [d] = await tenant(ws, (db) =>
+      db
+        .insert(webhookDeliveries)
+        .values({
+          endpointId: h.id,
+          messageId: `test_${crypto.randomUUID()}`,
+          eventType: "webhook.test",
+          payload: JSON.stringify({ type: "webhook.test", data: {} }),
+          status: "delivering",
+          attempts: 1,
+          leaseUntil: new Date(Date.now() - 1000),
+        })
+        .returning(),
+    );
+    const cron = createContext({ env, requestId: "sweep-test-send", actor: { kind: "system", name: "cron" }, waitUntil: () => {} });
+    try {
+      await sweepEvents(cron);
+    } finally {
+      await cron.connections.close();
+    }
+    expect(await deliveryRow(d!.id)).toMatchObject({ status: "dead", leaseUntil: null, nextAttemptAt: null });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await received(h.name)).toEqual([]);
+  });
+
   it("during the overlap window both secrets verify; with no overlap only the new one does", async () => {
     const h = await createHook(["*"]);
     const rotated = await asOwner("POST", `/api/v1/webhooks/${h.id}/regenerate-secret`, { overlap_seconds: 3600 });

@@ -271,7 +271,16 @@ export async function sendTestDelivery(ctx: ServiceContext, endpoint: EndpointRo
   const body = envelope({ id, type, occurredAt: new Date(), data }, ctx.workspace?.id ?? "");
   const [d] = await ctx.db
     .insert(webhookDeliveries)
-    .values({ endpointId: endpoint.id, messageId: `test_${id}`, eventType: type, payload: body, status: "delivering", attempts: 1 })
+    .values({
+      endpointId: endpoint.id,
+      messageId: `test_${id}`,
+      eventType: type,
+      payload: body,
+      status: "delivering",
+      attempts: 1,
+      // If this invocation dies mid-send, the sweep finds the lapsed lease and ends it dead.
+      leaseUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})`,
+    })
     .returning();
   const row = d as DeliveryRow;
   const r = await attempt(ctx, endpoint, row);
@@ -303,15 +312,16 @@ export async function requeueDeliveries(ctx: ServiceContext, ids: string[]): Pro
 
 /**
  * Cron, per workspace: deliveries whose message was lost (pending two minutes past due) or whose
- * consumer died (lease expired) are queued again; an expired lease counts as a used attempt.
+ * consumer died (lease expired) are queued again; an expired lease counts as a used attempt. A
+ * test send whose request died is ended dead (test sends are never retried).
  */
 export async function recoverDeliveries(db: Db, env: Bindings, workspaceId: string): Promise<number> {
   const expired = await db
     .update(webhookDeliveries)
     .set({
-      status: sql`case when ${webhookDeliveries.attempts} >= ${MAX_ATTEMPTS} then 'dead' else 'pending' end`,
+      status: sql`case when ${webhookDeliveries.attempts} >= ${MAX_ATTEMPTS} or ${webhookDeliveries.eventId} is null then 'dead' else 'pending' end`,
       leaseUntil: null,
-      nextAttemptAt: sql`case when ${webhookDeliveries.attempts} >= ${MAX_ATTEMPTS} then null else now() end`,
+      nextAttemptAt: sql`case when ${webhookDeliveries.attempts} >= ${MAX_ATTEMPTS} or ${webhookDeliveries.eventId} is null then null else now() end`,
       lastError: sql`coalesce(${webhookDeliveries.lastError}, 'the attempt did not finish')`,
     })
     .where(and(eq(webhookDeliveries.status, "delivering"), sql`${webhookDeliveries.leaseUntil} < now()`))
