@@ -381,6 +381,14 @@ describe("expressions (CEL, in workerd)", () => {
     refused(`${"(".repeat(100)}1${")".repeat(100)}`, "syntax"); // past maxDepth
     refused("[1].map(a, [1].map(b, [1].map(c, a + b + c)))", "refused");
     expect(parseExpression("[1, 2].map(a, [3].map(b, a * b))").evaluate({})).toEqual([[3], [6]]);
+    // Nested over the outer item: linear in the data. Over a second input: N × M, refused.
+    const leads = { trigger: { data: { leads: [{ tags: ["b2b", "eu"] }, { tags: ["b2c"] }] } } };
+    expect(parseExpression('trigger.data.leads.filter(l, l.tags.exists(t, t == "eu")).size()').evaluate(leads)).toBe(1);
+    refused("input.a.map(x, input.b.map(y, x + y))", "refused");
+    refused('nodes.a.list.map(x, nodes.a.blob).join("")', "refused");
+    // Concatenations are cheap until flattened: the result is measured before it is used.
+    const amplifier = { nodes: { a: { list: Array.from({ length: 2_000 }, () => 0), blob: "x".repeat(100_000) } } };
+    expect(() => parseExpression("nodes.a.list.map(x, nodes.a.blob + nodes.a.blob)").evaluate(amplifier)).toThrow(/Result larger/);
     const big = { nodes: { a: { blob: "x".repeat(EXPRESSION_LIMITS.maxScopeBytes) } } };
     expect(() => parseExpression("size(nodes.a.blob) > 0").evaluate(big)).toThrow(/Scope larger/);
     const cyclic: Record<string, unknown> = {};

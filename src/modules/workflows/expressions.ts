@@ -12,9 +12,13 @@ import { type ASTNode, Environment, serialize } from "@marcbachmann/cel-js";
  * input), `vars` (the workflow's variables), `nodes.<id>` (a finished node's outputs).
  * Step chains write `steps[N]`: compile.ts rewrites it to `nodes.step_N` (see translateStepRefs).
  *
- * Bounds: 2,000 characters and 200 AST nodes per expression, nesting depth 24, no `matches`
- * (JavaScript regexes backtrack: a catastrophic pattern is a denial of service), at most 2 nested
- * comprehensions (map/filter/all/exists), and a scope of at most 1 MB as JSON.
+ * Bounds (CEL's cost is linear in expression × data, but this library has no cost accounting, so
+ * the parse refuses what multiplies work): 2,000 characters and 200 AST nodes per expression,
+ * nesting depth 24; no `matches` (JavaScript regexes backtrack: a catastrophic pattern is a denial
+ * of service) and no `join` (joining N copies of a big string); at most 2 nested comprehensions
+ * (map/filter/all/exists), the inner one over the outer's item or a literal list (so never N × M
+ * over two inputs); a scope and a result of at most 1 MB. Left to the Worker's CPU limit: a string
+ * function applied to a big concatenation in every item of a big list.
  */
 
 export const EXPRESSION_LIMITS = {
@@ -23,6 +27,7 @@ export const EXPRESSION_LIMITS = {
   maxDepth: 24,
   maxComprehensionNesting: 2,
   maxScopeBytes: 1_000_000,
+  maxResultBytes: 1_000_000,
   maxTemplateParts: 50,
 } as const;
 
@@ -70,6 +75,10 @@ for (const [op, f] of Object.entries(mixed)) {
 }
 
 const COMPREHENSIONS = new Set(["map", "filter", "all", "exists", "exists_one"]);
+const REFUSED: Record<string, string> = {
+  matches: "matches() is not allowed (regular expressions can backtrack)",
+  join: "join() is not allowed (interpolate the list in a template instead)",
+};
 const SCOPE_ROOTS = new Set(["trigger", "input", "vars", "nodes"]);
 
 export interface ParsedExpression {
@@ -79,7 +88,15 @@ export interface ParsedExpression {
   nodeRefs: { node: string; field?: string }[];
 }
 
-type Walk = (node: ASTNode, comprehensionDepth: number) => void;
+/** Comprehension variables in scope, innermost last. */
+type Walk = (node: ASTNode, comprehensionVars: string[]) => void;
+
+/** The variable an access path starts from (`item.tags[0]` → item). */
+function rootName(n: ASTNode): string | undefined {
+  if (n.op === "id") return n.args;
+  if (n.op === "." || n.op === ".?" || n.op === "[]" || n.op === "[?]") return rootName(n.args[0]);
+  return undefined;
+}
 
 /** Parses and checks one CEL expression (no `{{ }}`). Throws ExpressionError. */
 export function parseExpression(source: string): ParsedExpression {
@@ -94,7 +111,7 @@ export function parseExpression(source: string): ParsedExpression {
   }
   const nodeRefs: ParsedExpression["nodeRefs"] = [];
   const bound = new Set<string>();
-  const walk: Walk = (n, depth) => {
+  const walk: Walk = (n, vars) => {
     switch (n.op) {
       case "id":
         if (!SCOPE_ROOTS.has(n.args) && !bound.has(n.args)) {
@@ -111,54 +128,63 @@ export function parseExpression(source: string): ParsedExpression {
           nodeRefs.push({ node: target.args[1], field });
           return;
         }
-        walk(target, depth);
+        walk(target, vars);
         return;
       }
       case "call":
-        for (const a of n.args[1]) walk(a, depth);
+        for (const a of n.args[1]) walk(a, vars);
         return;
       case "rcall": {
         const [name, target, args] = n.args;
-        if (name === "matches") throw new ExpressionError("refused", "matches() is not allowed (regular expressions can backtrack)");
-        walk(target, depth);
+        const refusal = REFUSED[name];
+        if (refusal) throw new ExpressionError("refused", refusal);
+        walk(target, vars);
         if (COMPREHENSIONS.has(name)) {
-          if (depth + 1 > EXPRESSION_LIMITS.maxComprehensionNesting) {
+          if (vars.length + 1 > EXPRESSION_LIMITS.maxComprehensionNesting) {
             throw new ExpressionError("refused", `At most ${EXPRESSION_LIMITS.maxComprehensionNesting} nested ${name}() calls`);
           }
+          const root = rootName(target);
+          if (vars.length && target.op !== "list" && !(root && vars.includes(root))) {
+            throw new ExpressionError("refused", `A nested ${name}() must iterate over the outer item (e.g. item.tags) or a literal list`);
+          }
           const [variable, ...rest] = args;
-          if (variable?.op === "id") bound.add(variable.args);
-          for (const a of rest) walk(a, depth + 1);
+          if (variable?.op !== "id") throw new ExpressionError("syntax", `${name}() needs a variable name`);
+          bound.add(variable.args);
+          for (const a of rest) walk(a, [...vars, variable.args]);
           return;
         }
-        for (const a of args) walk(a, depth);
+        for (const a of args) walk(a, vars);
         return;
       }
       case "list":
-        for (const a of n.args) walk(a, depth);
+        for (const a of n.args) walk(a, vars);
         return;
       case "map":
         for (const [k, v] of n.args) {
-          walk(k, depth);
-          walk(v, depth);
+          walk(k, vars);
+          walk(v, vars);
         }
         return;
       case "!_":
       case "-_":
-        walk(n.args, depth);
+        walk(n.args, vars);
         return;
       default:
-        for (const a of n.args as ASTNode[]) walk(a, depth);
+        for (const a of n.args as ASTNode[]) walk(a, vars);
     }
   };
-  walk(parsed.ast, 0);
+  walk(parsed.ast, []);
   return {
     source,
     nodeRefs,
     evaluate: (scope) => {
       checkScopeSize(scope);
       try {
-        return toJson(parsed(scope as Record<string, unknown>));
+        const result = parsed(scope as Record<string, unknown>);
+        checkResultSize(result);
+        return toJson(result);
       } catch (e) {
+        if (e instanceof ExpressionError) throw e;
         throw new ExpressionError("evaluation", firstLine(e));
       }
     },
@@ -256,6 +282,22 @@ function checkScopeSize(scope: ExpressionScope) {
   }
   if (size > EXPRESSION_LIMITS.maxScopeBytes) {
     throw new ExpressionError("too_large", `Scope larger than ${EXPRESSION_LIMITS.maxScopeBytes} bytes`);
+  }
+}
+
+/** Sums string lengths and element counts without flattening (a concatenated string's length is O(1)). */
+function checkResultSize(v: unknown) {
+  let budget = EXPRESSION_LIMITS.maxResultBytes;
+  const stack = [v];
+  while (stack.length) {
+    const x = stack.pop();
+    budget -= typeof x === "string" ? x.length + 2 : x instanceof Uint8Array ? x.length : 8;
+    if (Array.isArray(x)) budget -= 8 * x.length;
+    else if (x instanceof Map) budget -= 8 * x.size;
+    if (budget < 0) throw new ExpressionError("too_large", `Result larger than ${EXPRESSION_LIMITS.maxResultBytes} bytes`);
+    if (Array.isArray(x)) for (const y of x) stack.push(y);
+    else if (x instanceof Map) for (const [k, y] of x) stack.push(k, y);
+    else if (x && typeof x === "object" && !(x instanceof Uint8Array)) for (const [k, y] of Object.entries(x)) stack.push(k, y);
   }
 }
 
