@@ -257,6 +257,25 @@ describe("validation names the node and the field", () => {
     ]);
   });
 
+  it("variables and map expressions are checked too", () => {
+    const issues = issuesOf({
+      nodes: [
+        prompt("a", "{{vars.tone}} {{vars.missing}}"),
+        node("each", "map", { config: { expression: "item.price * vars.rate + nodes.a.nope" }, inputs: { items: { value: [] } } }),
+        node("bad", "map", { config: { expression: "item +" }, inputs: { items: { value: [] } } }),
+      ],
+      variables: [{ name: "tone", type: "string", default: "warm" }, { name: "rate", type: "number", default: "high" }, { name: "tone" }],
+    });
+    expect(issues.map((i) => [i.loc, i.type])).toEqual([
+      [["body", "nodes", 0, "inputs", "prompt"], "dangling_reference"],
+      [["body", "nodes", 1, "config", "expression"], "unknown_output"],
+      [["body", "nodes", 2, "config", "expression"], "expression_invalid"],
+      [["body", "variables", 1, "default"], "type_mismatch"],
+      [["body", "variables", 2, "name"], "duplicate_variable"],
+    ]);
+    expect(issues[0]?.msg).toBe('Node "a": prompt reads vars.missing, which is not a variable');
+  });
+
   it("shape errors keep zod's path under body, and assertValidDefinition throws a 422 ServiceError", () => {
     expect(issuesOf({ nodes: [{ id: "bad id", component: "input" }] })[0]?.loc).toEqual(["body", "nodes", 0, "id"]);
     try {

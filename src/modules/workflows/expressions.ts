@@ -21,6 +21,9 @@ import { type ASTNode, Environment, serialize } from "@marcbachmann/cel-js";
  * function applied to a big concatenation in every item of a big list.
  */
 
+/** Names a map node's expression may read besides the scope's: the current item and its position. */
+export const MAP_NAMES = ["item", "index"];
+
 export const EXPRESSION_LIMITS = {
   maxLength: 2_000,
   maxAstNodes: 200,
@@ -86,6 +89,13 @@ export interface ParsedExpression {
   evaluate: (scope: ExpressionScope) => unknown;
   /** Node ids the expression reads (`nodes.<id>`), each with the field read when there is one. */
   nodeRefs: { node: string; field?: string }[];
+  /** Variable names it reads (`vars.<name>`). */
+  varRefs: string[];
+}
+
+export interface ParseOptions {
+  /** Names bound besides the scope's (a map node's `item` and `index`). */
+  names?: string[];
 }
 
 /** Comprehension variables in scope, innermost last. */
@@ -99,7 +109,7 @@ function rootName(n: ASTNode): string | undefined {
 }
 
 /** Parses and checks one CEL expression (no `{{ }}`). Throws ExpressionError. */
-export function parseExpression(source: string): ParsedExpression {
+export function parseExpression(source: string, opts: ParseOptions = {}): ParsedExpression {
   if (source.length > EXPRESSION_LIMITS.maxLength) {
     throw new ExpressionError("too_large", `Expression longer than ${EXPRESSION_LIMITS.maxLength} characters`);
   }
@@ -110,12 +120,13 @@ export function parseExpression(source: string): ParsedExpression {
     throw new ExpressionError("syntax", firstLine(e));
   }
   const nodeRefs: ParsedExpression["nodeRefs"] = [];
-  const bound = new Set<string>();
+  const varRefs: string[] = [];
+  const names = new Set([...SCOPE_ROOTS, ...(opts.names ?? [])]);
   const walk: Walk = (n, vars) => {
     switch (n.op) {
       case "id":
-        if (!SCOPE_ROOTS.has(n.args) && !bound.has(n.args)) {
-          throw new ExpressionError("refused", `Unknown name "${n.args}" (use trigger, input, vars or nodes)`);
+        if (!names.has(n.args) && !vars.includes(n.args)) {
+          throw new ExpressionError("refused", `Unknown name "${n.args}" (use ${[...names].join(", ")})`);
         }
         return;
       case "value":
@@ -124,6 +135,7 @@ export function parseExpression(source: string): ParsedExpression {
       case ".?": {
         const [target, field] = n.args;
         if (target.op === "id" && target.args === "nodes") nodeRefs.push({ node: field });
+        else if (target.op === "id" && target.args === "vars") varRefs.push(field);
         else if (target.op === "." && target.args[0].op === "id" && target.args[0].args === "nodes") {
           nodeRefs.push({ node: target.args[1], field });
           return;
@@ -149,7 +161,6 @@ export function parseExpression(source: string): ParsedExpression {
           }
           const [variable, ...rest] = args;
           if (variable?.op !== "id") throw new ExpressionError("syntax", `${name}() needs a variable name`);
-          bound.add(variable.args);
           for (const a of rest) walk(a, [...vars, variable.args]);
           return;
         }
@@ -177,6 +188,7 @@ export function parseExpression(source: string): ParsedExpression {
   return {
     source,
     nodeRefs,
+    varRefs,
     evaluate: (scope) => {
       checkScopeSize(scope);
       try {
@@ -195,6 +207,7 @@ export interface ParsedTemplate {
   /** Text and expressions in order; a template of one expression and no text yields its value. */
   parts: (string | ParsedExpression)[];
   nodeRefs: ParsedExpression["nodeRefs"];
+  varRefs: string[];
   evaluate: (scope: ExpressionScope) => unknown;
 }
 
@@ -216,6 +229,7 @@ export function parseTemplate(template: string): ParsedTemplate {
   return {
     parts,
     nodeRefs: exprs.flatMap((e) => e.nodeRefs),
+    varRefs: exprs.flatMap((e) => e.varRefs),
     evaluate: (scope) => {
       if (only) return only.evaluate(scope);
       return parts.map((p) => (typeof p === "string" ? p : asText(p.evaluate(scope)))).join("");

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { type FieldIssue, ServiceError } from "../../platform/errors";
 import { getComponent } from "./components";
 import { typeFits, typeOfValue, type ValueType, WorkflowDefinition, type WorkflowNode } from "./definition";
-import { ExpressionError, type ParsedExpression, parseCondition, parseTemplate } from "./expressions";
+import { ExpressionError, MAP_NAMES, type ParsedExpression, parseCondition, parseExpression, parseTemplate } from "./expressions";
 
 /**
  * Validation on save. Every problem is one FieldIssue whose `loc` points into the request body
@@ -41,8 +41,12 @@ export function validateDefinition(input: unknown, opts: ValidateOptions = {}): 
   /** deps[i]: ids node i must wait for. */
   const deps: Set<string>[] = def.nodes.map(() => new Set());
 
-  const checkRefs = (i: number, node: WorkflowNode, refs: ParsedExpression["nodeRefs"], loc: (string | number)[]) => {
-    for (const r of refs) {
+  const varNames = new Set(def.variables.map((v) => v.name));
+  const checkRefs = (i: number, node: WorkflowNode, parsed: Pick<ParsedExpression, "nodeRefs" | "varRefs">, loc: (string | number)[]) => {
+    for (const v of parsed.varRefs) {
+      if (!varNames.has(v)) add(loc, `Node "${node.id}": ${loc.at(-1)} reads vars.${v}, which is not a variable`, "dangling_reference");
+    }
+    for (const r of parsed.nodeRefs) {
       const src = nodeById(r.node);
       if (!src) {
         add(loc, `Node "${node.id}": ${loc.at(-1)} reads nodes.${r.node}, which does not exist`, "dangling_reference");
@@ -70,6 +74,14 @@ export function validateDefinition(input: unknown, opts: ValidateOptions = {}): 
     } else if (node.component === "module_tool" && opts.toolExists) {
       const tool = (config.data as { tool: string }).tool;
       if (!opts.toolExists(tool)) add(["nodes", i, "config", "tool"], `Node "${node.id}": unknown tool "${tool}"`, "invalid_config");
+    } else if (node.component === "map") {
+      const expression = (config.data as { expression?: string }).expression;
+      const loc = ["nodes", i, "config", "expression"];
+      try {
+        if (expression !== undefined) checkRefs(i, node, parseExpression(expression, { names: MAP_NAMES }), loc);
+      } catch (e) {
+        expressionIssue(e, loc, node, "config.expression");
+      }
     }
 
     for (const p of spec.inputs) {
@@ -93,7 +105,7 @@ export function validateDefinition(input: unknown, opts: ValidateOptions = {}): 
       } else if ("template" in binding) {
         try {
           const t = parseTemplate(binding.template);
-          checkRefs(i, node, t.nodeRefs, loc);
+          checkRefs(i, node, t, loc);
           // Text around {{ }} makes a string.
           if (t.parts.length > 1 || typeof t.parts[0] === "string") {
             if (!typeFits("string", want))
@@ -130,7 +142,7 @@ export function validateDefinition(input: unknown, opts: ValidateOptions = {}): 
     }
     if (node.when !== undefined) {
       try {
-        checkRefs(i, node, parseCondition(node.when).nodeRefs, ["nodes", i, "when"]);
+        checkRefs(i, node, parseCondition(node.when), ["nodes", i, "when"]);
       } catch (e) {
         expressionIssue(e, ["nodes", i, "when"], node, "when");
       }
@@ -213,6 +225,8 @@ export function dependencies(def: WorkflowDefinition): Map<string, Set<string>> 
       else if ("template" in b) for (const r of parseTemplate(b.template).nodeRefs) set.add(r.node);
     }
     if (n.when) for (const r of parseCondition(n.when).nodeRefs) set.add(r.node);
+    const expression = n.component === "map" ? n.config.expression : undefined;
+    if (typeof expression === "string") for (const r of parseExpression(expression, { names: MAP_NAMES }).nodeRefs) set.add(r.node);
   }
   return deps;
 }
