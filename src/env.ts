@@ -4,6 +4,7 @@ import type { JobProgress } from "../durable-objects/job-progress";
 import type { MeetingRoom } from "../durable-objects/meeting-room";
 import type { NotificationHub } from "../durable-objects/notification-hub";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
+import type { RunParams } from "../workflows/run-interpreter";
 
 /** Bindings declared in wrangler.toml. */
 export interface Bindings {
@@ -79,6 +80,8 @@ export interface Bindings {
   NOTIFICATION_HUB: DurableObjectNamespace<NotificationHub>;
   JOB_PROGRESS: DurableObjectNamespace<JobProgress>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  /** Workflow runs: the run interpreter (workflows/run-interpreter.ts). */
+  RUN_INTERPRETER: Workflow<RunParams>;
   IMPORTS_QUEUE: Queue;
   SCRAPES_QUEUE: Queue;
   REPORTS_QUEUE: Queue;

@@ -9,6 +9,7 @@ export { JobProgress } from "../durable-objects/job-progress";
 export { MeetingRoom } from "../durable-objects/meeting-room";
 export { NotificationHub } from "../durable-objects/notification-hub";
 export { RateLimiter } from "../durable-objects/rate-limiter";
+export { RunInterpreter } from "../workflows/run-interpreter";
 
 const app = createApp();
 
