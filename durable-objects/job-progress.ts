@@ -34,6 +34,16 @@ export class JobProgress extends EventRoom {
     return evt.id;
   }
 
+  /**
+   * A named terminal event (workflow runs: `run.finished`); `data.status` is COMPLETED or FAILED so
+   * `finishedAt()` and streams end there. Kept (no secrets), so a late client replays the whole run.
+   */
+  async finish(event: string, data: { status: "COMPLETED" | "FAILED" } & Record<string, unknown>): Promise<number> {
+    const done = await this.finishedAt();
+    if (done !== null) return done;
+    return this.append(event, data).id;
+  }
+
   /** The latest update, if any. */
   async latest(): Promise<JobUpdate | null> {
     const r = this.ctx.storage.sql.exec<{ data: string }>("SELECT data FROM events ORDER BY seq DESC LIMIT 1").toArray();

@@ -25,6 +25,7 @@ import { tasksRouter } from "./modules/tasks";
 import { teamsRouter } from "./modules/teams";
 import { trackingRouter } from "./modules/tracking";
 import { webhooksRouter } from "./modules/webhooks";
+import { workflowsRouter } from "./modules/workflows";
 import { workspaceHealthRouter } from "./modules/workspace-health";
 import { workspacesRouter } from "./modules/workspaces";
 import { DOCS_ASSETS, DOCS_CSP, docsHtml } from "./platform/docs";
@@ -74,6 +75,7 @@ export function createApp() {
   app.route("/", chatRouter);
   app.route("/", documentsRouter);
   app.route("/", webhooksRouter);
+  app.route("/", workflowsRouter);
   app.route("/", agentsRouter);
   // Static paths under /records and /recordsets (map/stream, import/…, geocode/…, trash) are
   // served by these routers before records/recordsets' parameterised ones.

@@ -4,7 +4,7 @@ import type { JobProgress } from "../durable-objects/job-progress";
 import type { MeetingRoom } from "../durable-objects/meeting-room";
 import type { NotificationHub } from "../durable-objects/notification-hub";
 import type { RateLimiter } from "../durable-objects/rate-limiter";
-import type { RunParams } from "../workflows/run-interpreter";
+import type { RunParams } from "./modules/workflows/service/executor";
 
 /** Bindings declared in wrangler.toml. */
 export interface Bindings {

@@ -5,6 +5,7 @@ import { reapStaleIntegrationRuns } from "./modules/integrations/consumer";
 import { sendNotificationDigests } from "./modules/notifications/digest";
 import { purgeTrashedRecordsets } from "./modules/recordsets/service";
 import { sweepEvents } from "./modules/webhooks/sweep";
+import { sweepWorkflows } from "./modules/workflows/service";
 import { createContext, type ServiceContext } from "./platform/context";
 import { uuidv7 } from "./platform/ids";
 import { jobs } from "./platform/jobs/tables";
@@ -92,5 +93,6 @@ export async function scheduled(_controller: ScheduledController, env: Bindings,
   run("purge_trashed_recordsets", purgeRecordsetTrash(env), "purged trashed recordsets");
   run("sweep_stale_agent_runs", sweepStaleAgentRuns(env), "marked stale agent runs failed");
   run("sweep_events", asCron(env, sweepEvents), "published or re-queued events and deliveries");
+  run("sweep_workflows", asCron(env, sweepWorkflows), "started scheduled workflow runs or resumed stale ones");
   run("reap_integration_runs", asCron(env, reapStaleIntegrationRuns), "marked stale integration sync runs failed", "warn");
 }

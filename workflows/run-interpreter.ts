@@ -1,176 +1,158 @@
-// SPIKE (issue 14): the run interpreter on Cloudflare Workflows. It interprets a stand-in graph
-// (a list of nodes run in order), one `step.do` per node; approvals are `step.waitForEvent` with a
-// timeout. Postgres stays the record: the run is a `jobs` row of the control database (stand-in for
-// the tenant `workflow_runs`/`workflow_node_runs` tables), whose `result` holds one entry per node,
-// and progress goes to the run's JobProgress Durable Object through JobReporter. See SPIKE.md.
+// The run interpreter: one Cloudflare Workflow instance drives one workflow run through its stored
+// graph. One `step.do` per node with the node's retry policy; approvals are `step.waitForEvent` with
+// a timeout and delays `step.sleep`, so a run waiting days costs nothing. Postgres is the record
+// (service/nodes.ts writes every state before the step returns). Code outside steps runs again on
+// every replay, so it only branches on step results. See workflows/SPIKE.md.
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from "cloudflare:workers";
-import { eq, sql } from "drizzle-orm";
+import { NonRetryableError } from "cloudflare:workflows";
 import type { Bindings } from "../src/env";
-import { createContext, type ServiceContext } from "../src/platform/context";
-import { JobReporter } from "../src/platform/jobs/service";
-import { jobs } from "../src/platform/jobs/tables";
+import type { WorkflowNode } from "../src/modules/workflows/definition";
+import { type NodeState, planOf, runResult } from "../src/modules/workflows/plan";
+import {
+  type ApprovalDecision,
+  approvalEventType,
+  type ChildDone,
+  childEventType,
+  type RunParams,
+} from "../src/modules/workflows/service/executor";
+import {
+  completeNode,
+  decideNode,
+  endRun,
+  loadRun,
+  type RunScope,
+  runNode,
+  type StepOutcome,
+  sendCallback,
+  skipNode,
+  startChild,
+  waitNode,
+  withRun,
+} from "../src/modules/workflows/service/nodes";
+import { isServiceError } from "../src/platform/errors";
 
-type Retries = NonNullable<WorkflowStepConfig["retries"]>;
+export type { RunParams };
 
-export type SpikeNode =
-  | { id: string; kind: "echo"; value: unknown }
-  /** Throws on its first `n` attempts (counted in Postgres), then succeeds. */
-  | { id: string; kind: "fail_n_times"; n: number; retries?: Retries }
-  | { id: string; kind: "sleep"; duration: WorkflowSleepDuration }
-  | { id: string; kind: "approval"; timeout: WorkflowSleepDuration };
+const DEFAULT_RETRY = { max_attempts: 3, backoff_ms: 1_000 };
 
-export interface RunParams {
-  workspace_id: string;
-  run_id: string;
-  nodes: SpikeNode[];
+/** A node's retry policy as Workflows wants it (`limit` counts retries after the first attempt). */
+function stepConfig(node: WorkflowNode): WorkflowStepConfig {
+  const r = node.retry ?? DEFAULT_RETRY;
+  return {
+    retries: { limit: Math.max(0, r.max_attempts - 1), delay: Math.max(r.backoff_ms, 1), backoff: "exponential" },
+    timeout: node.timeout_ms ?? 600_000,
+  };
 }
 
-export interface ApprovalDecision {
-  approved: boolean;
-  by?: string;
+/** Bad input, missing rights, refused URLs: retrying would fail the same way. */
+function permanent(e: unknown): unknown {
+  if (isServiceError(e) && !e.retryable && e.status < 500 && e.status !== 429) return new NonRetryableError(e.message);
+  if (e instanceof Error && e.name === "ExpressionError") return new NonRetryableError(e.message);
+  return e;
 }
 
-/** The event type an approval node waits for (letters, digits, `-`, `_`: the id rules of Workflows). */
-export const approvalEventType = (nodeId: string) => `approval-${nodeId}`;
-
-export type RunOutput = { status: "completed"; outputs: Record<string, unknown> } | { status: "rejected"; node: string; reason: string };
-
-const DEFAULT_RETRIES: Retries = { limit: 2, delay: "1 second", backoff: "exponential" };
+const TIMEOUT = (e: unknown) => (e as Error)?.name === "WorkflowTimeoutError" || /timed? ?out/i.test(String((e as Error)?.message));
 
 export class RunInterpreter extends WorkflowEntrypoint<Bindings, RunParams> {
-  override async run(event: Readonly<WorkflowEvent<RunParams>>, step: WorkflowStep): Promise<RunOutput> {
-    const { run_id: runId, nodes } = event.payload;
-    const outputs: Record<string, unknown> = {};
-    await step.do("run:start", () => this.db(runId, (r) => r.update({ status: "RUNNING", progress: 0, step: null, message: "started" })));
+  override async run(event: Readonly<WorkflowEvent<RunParams>>, step: WorkflowStep): Promise<{ status: string }> {
+    const p = event.payload;
+    const db = <T>(work: (s: RunScope) => Promise<T>) => withRun(this.env, (x) => this.ctx.waitUntil(x), p, work);
 
-    for (const [i, node] of nodes.entries()) {
-      const progress = Math.round((100 * i) / nodes.length);
-      try {
-        switch (node.kind) {
-          case "echo":
-            outputs[node.id] = await step.do(`node:${node.id}`, { retries: DEFAULT_RETRIES }, async () =>
-              this.db(runId, async (r, ctx) => {
-                await setNode(ctx, runId, node.id, { status: "completed", output: node.value });
-                await r.update({ status: "RUNNING", progress, step: node.id, message: `${node.id} completed` });
-                return { value: node.value as string | number | boolean | null };
-              }),
-            );
-            break;
-          case "fail_n_times":
-            outputs[node.id] = await step.do(`node:${node.id}`, { retries: node.retries ?? DEFAULT_RETRIES }, async (sctx) =>
-              this.db(runId, async (r, ctx) => {
-                // The attempt is counted in Postgres before the work: a crash mid-attempt still counts.
-                const attempts = await countAttempt(ctx, runId, node.id);
-                if (attempts <= node.n) throw new Error(`${node.id}: planned failure ${attempts} of ${node.n}`);
-                await setNode(ctx, runId, node.id, { status: "completed", attempts, output: { attempts } });
-                await r.update({ status: "RUNNING", progress, step: node.id, message: `${node.id} completed` });
-                return { attempts, stepAttempt: sctx.attempt };
-              }),
-            );
-            break;
-          case "sleep":
-            await step.sleep(`sleep:${node.id}`, node.duration);
-            outputs[node.id] = await step.do(`node:${node.id}`, () =>
-              this.db(runId, async (_r, ctx) => {
-                await setNode(ctx, runId, node.id, { status: "completed" });
-                return { slept: node.duration };
-              }),
-            );
-            break;
-          case "approval": {
-            await step.do(`wait:${node.id}`, () =>
-              this.db(runId, async (r, ctx) => {
-                await setNode(ctx, runId, node.id, { status: "waiting" });
-                await r.update({ status: "RUNNING", progress, step: node.id, message: `${node.id} waiting for approval` });
-                return null;
-              }),
-            );
-            let decision: ApprovalDecision | "timeout";
-            try {
-              const ev = await step.waitForEvent<ApprovalDecision>(`approval:${node.id}`, {
-                type: approvalEventType(node.id),
-                timeout: node.timeout,
-              });
-              decision = { approved: ev.payload.approved === true, ...(ev.payload.by ? { by: ev.payload.by } : {}) };
-            } catch (e) {
-              // A timeout throws (name "WorkflowTimeoutError" here); anything else is not ours to hide.
-              if ((e as Error)?.name !== "WorkflowTimeoutError" && !/timed out/i.test(String((e as Error)?.message))) throw e;
-              decision = "timeout";
-            }
-            const outcome = await step.do(`decided:${node.id}`, () =>
-              this.db(runId, async (r, ctx) => {
-                const status = decision === "timeout" ? "timed_out" : decision.approved ? "approved" : "rejected";
-                await setNode(ctx, runId, node.id, { status, ...(decision !== "timeout" && decision.by ? { by: decision.by } : {}) });
-                if (status !== "approved") {
-                  await r.update({ status: "COMPLETED", progress: 100, step: node.id, message: `run ended: ${node.id} ${status}` });
-                }
-                return status;
-              }),
-            );
-            if (outcome !== "approved") return { status: "rejected", node: node.id, reason: outcome };
-            outputs[node.id] = outcome;
-            break;
-          }
-        }
-      } catch (e) {
-        // The instance's own error is not a reliable carrier of the reason: write it first.
-        const reason = e instanceof Error ? e.message : String(e);
-        await step.do(`failed:${node.id}`, () =>
-          this.db(runId, async (r, ctx) => {
-            await setNode(ctx, runId, node.id, { status: "failed", error: reason });
-            await r.update({ status: "FAILED", progress, step: node.id, message: `${node.id} failed`, error: reason });
-            return null;
-          }),
-        );
-        throw e;
-      }
-    }
-
-    await step.do("run:end", () =>
-      this.db(runId, (r) => r.update({ status: "COMPLETED", progress: 100, step: null, message: "completed" })),
-    );
-    return { status: "completed", outputs };
-  }
-
-  /** One context (and its connections) per step: a Workflow run spans many invocations. */
-  private async db<T>(runId: string, work: (r: JobReporter, ctx: ServiceContext) => Promise<T>): Promise<T> {
-    const ctx = createContext({
-      env: this.env,
-      requestId: `wf-${runId}`,
-      actor: { kind: "system", name: "run-interpreter" },
-      waitUntil: (p) => this.ctx.waitUntil(p),
+    const loaded = await step.do("load", () => db(loadRun));
+    if (!loaded.ok) return { status: "ended" };
+    const def = loaded.definition;
+    const plan = planOf(def);
+    const states = new Map<string, NodeState>(Object.entries(loaded.done));
+    const nodes = new Map(def.nodes.map((n) => [n.id, n]));
+    const scope = () => ({
+      ...loaded.scope,
+      nodes: Object.fromEntries([...states].flatMap(([id, s]) => (s.status === "completed" ? [[id, s.output]] : []))),
     });
-    try {
-      return await work(new JobReporter(ctx, runId), ctx);
-    } finally {
-      await ctx.connections.close();
+
+    for (const id of plan.order) {
+      if (states.has(id)) continue;
+      const node = nodes.get(id);
+      if (!node) continue;
+      if (plan.offPath(id, states)) {
+        await step.do(`skip:${id}`, () => db((s) => skipNode(s, node, "branch")));
+        states.set(id, { status: "skipped", reason: "branch" });
+        continue;
+      }
+      let outcome: StepOutcome;
+      try {
+        outcome = await this.node(step, db, node, scope());
+      } catch (e) {
+        // Write the reason first: the instance's own error is not the record.
+        // Errors cross the step boundary as text prefixed with their class name.
+        const message = (e instanceof Error ? e.message : String(e)).replace(/^(?:(?:NonRetryableError|ServiceError|Error): )+/, "");
+        await step.do(`failed:${id}`, () =>
+          db((s) => endRun(s, { status: "failed", error: { node: id, message: `Node "${id}" failed: ${message}` } })),
+        );
+        await step.do("callback", { retries: { limit: 5, delay: "10 seconds", backoff: "exponential" } }, () => db(sendCallback));
+        return { status: "failed" };
+      }
+      if (outcome.status === "cancelled") return { status: "cancelled" };
+      states.set(id, outcome);
+    }
+
+    const ended = await step.do("finish", () =>
+      db((s) => endRun(s, { status: "completed", output: runResult(def, plan.order, states) ?? null })),
+    );
+    if (ended) await step.do("callback", { retries: { limit: 5, delay: "10 seconds", backoff: "exponential" } }, () => db(sendCallback));
+    return { status: "completed" };
+  }
+
+  private async node(
+    step: WorkflowStep,
+    db: <T>(work: (s: RunScope) => Promise<T>) => Promise<T>,
+    node: WorkflowNode,
+    scope: Record<string, unknown>,
+  ): Promise<StepOutcome> {
+    const id = node.id;
+    switch (node.component) {
+      case "delay": {
+        const w = await step.do(`wait:${id}`, () => db((s) => waitNode(s, node, scope)));
+        if (w.status !== "waiting") return w;
+        await step.sleep(`sleep:${id}`, ((node.config as { seconds: number }).seconds ?? 1) * 1000);
+        return step.do(`node:${id}`, () => db((s) => completeNode(s, node, { output: { value: w.inputs.value ?? null } })));
+      }
+      case "human_approval": {
+        const w = await step.do(`wait:${id}`, () => db((s) => waitNode(s, node, scope)));
+        if (w.status !== "waiting") return w;
+        const seconds = (node.config as { timeout_seconds?: number }).timeout_seconds ?? 604_800;
+        let decision: ApprovalDecision | "timeout";
+        try {
+          const ev = await step.waitForEvent<ApprovalDecision>(`approval:${id}`, { type: approvalEventType(id), timeout: seconds * 1000 });
+          decision = ev.payload;
+        } catch (e) {
+          if (!TIMEOUT(e)) throw e;
+          decision = "timeout";
+        }
+        return step.do(`decided:${id}`, () => db((s) => decideNode(s, node, decision)));
+      }
+      case "sub_workflow": {
+        const w = await step.do(`wait:${id}`, () => db((s) => waitNode(s, node, scope)));
+        if (w.status !== "waiting") return w;
+        const childId = await step.do(`start:${id}`, () =>
+          db((s) => startChild(s, node, w.inputs).catch((e) => Promise.reject(permanent(e)))),
+        );
+        let done: ChildDone;
+        try {
+          done = (await step.waitForEvent<ChildDone>(`child:${id}`, { type: childEventType(id), timeout: node.timeout_ms ?? 86_400_000 }))
+            .payload;
+        } catch (e) {
+          if (!TIMEOUT(e)) throw e;
+          throw new Error(`sub-workflow run ${childId} did not finish in time`);
+        }
+        if (done.status !== "completed") throw new Error(`sub-workflow run ${childId} ${done.status}: ${done.error ?? ""}`);
+        return step.do(`node:${id}`, () =>
+          db((s) => completeNode(s, node, { output: { result: JSON.parse(done.output_json), child_run_id: childId } })),
+        );
+      }
+      default:
+        return step.do(`node:${id}`, stepConfig(node), (sctx) =>
+          db((s) => runNode(s, node, scope, sctx.attempt)).catch((e) => Promise.reject(permanent(e))),
+        );
     }
   }
-}
-
-/** Merges one node's state into the run's record (`result[nodeId]`). */
-async function setNode(ctx: ServiceContext, runId: string, nodeId: string, state: Record<string, unknown>): Promise<void> {
-  await ctx.control
-    .update(jobs)
-    .set({
-      result: sql`jsonb_set(coalesce(${jobs.result}, '{}'::jsonb), array[${nodeId}]::text[],
-        coalesce(${jobs.result} -> ${nodeId}, '{}'::jsonb) || ${JSON.stringify(state)}::jsonb)`,
-    })
-    .where(eq(jobs.id, runId));
-}
-
-/** Adds one to the node's attempt counter in Postgres and returns it. */
-async function countAttempt(ctx: ServiceContext, runId: string, nodeId: string): Promise<number> {
-  const [row] = await ctx.control
-    .update(jobs)
-    .set({
-      result: sql`jsonb_set(coalesce(${jobs.result}, '{}'::jsonb), array[${nodeId}]::text[],
-        coalesce(${jobs.result} -> ${nodeId}, '{}'::jsonb) || jsonb_build_object('status', 'running', 'attempts',
-          coalesce((${jobs.result} -> ${nodeId} ->> 'attempts')::int, 0) + 1))`,
-    })
-    .where(eq(jobs.id, runId))
-    .returning({ result: jobs.result });
-  const n = (row?.result?.[nodeId] as { attempts?: number } | undefined)?.attempts;
-  if (typeof n !== "number") throw new Error(`run ${runId} has no record`);
-  return n;
 }

@@ -20,5 +20,6 @@ export * from "../modules/tasks/tables";
 export * from "../modules/teams/tables";
 export * from "../modules/tracking/tables";
 export * from "../modules/webhooks/tables";
+export * from "../modules/workflows/tables";
 export * from "../platform/ai/tables";
 export * from "../platform/events/tables";

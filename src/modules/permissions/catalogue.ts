@@ -65,6 +65,13 @@ export const PERMISSION_CATALOGUE = {
     can_view_integration: "See connected integrations, their sync runs and synced data",
     can_manage_integration: "Connect, configure, sync and disconnect integrations",
   },
+  workflow: {
+    can_view_workflow: "See workflows, their versions, and the runs you started or own",
+    can_create_workflow: "Create workflows",
+    can_edit_own_workflow: "Edit and delete workflows you created",
+    can_manage_workflow: "Edit and delete any workflow, and see and control every run",
+    can_run_workflow: "Run workflows and stop or re-run your runs",
+  },
   ai: {
     can_use_ai: "Chat with AI employees and use AI features",
     can_manage_agents: "Create and configure AI employees",
@@ -113,6 +120,9 @@ const MEMBER: Permission[] = [
   "can_delete_own_document",
   "can_edit_own_team",
   "can_use_ai",
+  "can_create_workflow",
+  "can_edit_own_workflow",
+  "can_run_workflow",
 ];
 const ADMIN_EXCLUDED: Permission[] = ["can_manage_billing", "can_delete_user"];
 

@@ -128,16 +128,12 @@ const COMPONENTS: ComponentSpec[] = [
   {
     type: "map",
     name: "Map",
-    description: "Applies an expression (over `item` and `index`) or a sub-workflow to each item of a list",
+    description: "Applies an expression (over `item` and `index`) to each item of a list",
     category: "flow",
-    config: z
-      .strictObject({
-        expression: z.string().max(2_000).optional(),
-        workflow_id: z.uuid().optional(),
-        concurrency: z.int().min(1).max(20).default(5),
-        max_items: z.int().min(1).max(1_000).default(100),
-      })
-      .refine((c) => (c.expression === undefined) !== (c.workflow_id === undefined), "Exactly one of expression and workflow_id"),
+    config: z.strictObject({
+      expression: z.string().min(1).max(2_000),
+      max_items: z.int().min(1).max(1_000).default(100),
+    }),
     inputs: [port("items", "array", "The list", true)],
     outputs: [port("items", "array", "One result per item, in order")],
   },

@@ -3,6 +3,7 @@ import { type FieldIssue, ServiceError } from "../../platform/errors";
 import { getComponent } from "./components";
 import { typeFits, typeOfValue, type ValueType, WorkflowDefinition, type WorkflowNode } from "./definition";
 import { ExpressionError, MAP_NAMES, type ParsedExpression, parseCondition, parseExpression, parseTemplate } from "./expressions";
+import { cronProblem } from "./schedule";
 
 /**
  * Validation on save. Every problem is one FieldIssue whose `loc` points into the request body
@@ -28,6 +29,13 @@ export function validateDefinition(input: unknown, opts: ValidateOptions = {}): 
   const def = parsed.data;
   const issues: FieldIssue[] = [];
   const add = (loc: (string | number)[], msg: string, type: string) => issues.push({ loc: [...at, ...loc], msg, type });
+
+  def.triggers.forEach((t, i) => {
+    if (t.type !== "schedule") return;
+    const problem = cronProblem(t.cron, t.timezone ?? "UTC");
+    if (problem)
+      add(["triggers", i, t.timezone && problem.startsWith("Unknown time zone") ? "timezone" : "cron"], problem, "invalid_schedule");
+  });
 
   const index = new Map<string, number>();
   def.nodes.forEach((n, i) => {
