@@ -3,6 +3,7 @@ import { activityRouter } from "./modules/activity";
 import { agentsRouter } from "./modules/agents";
 import { aiRouter } from "./modules/ai";
 import { apiKeysRouter } from "./modules/api-keys";
+import { artifactsRouter } from "./modules/artifacts";
 import { authRouter } from "./modules/auth";
 import { channelsRouter } from "./modules/channels";
 import { chatRouter } from "./modules/chat";
@@ -76,6 +77,7 @@ export function createApp() {
   app.route("/", documentsRouter);
   app.route("/", webhooksRouter);
   app.route("/", workflowsRouter);
+  app.route("/", artifactsRouter);
   app.route("/", agentsRouter);
   // Static paths under /records and /recordsets (map/stream, import/…, geocode/…, trash) are
   // served by these routers before records/recordsets' parameterised ones.

@@ -61,6 +61,13 @@ export const PERMISSION_CATALOGUE = {
     can_delete_document: "Delete any document",
     can_delete_own_document: "Delete documents you own",
   },
+  artifact: {
+    can_view_artifact: "See artifacts, their versions and diffs, proposals and executions",
+    can_edit_artifact:
+      "Create artifacts, add versions, roll back to an old version as a new one, propose changes and execute approved ones",
+    can_publish_artifact: "Publish artifact versions directly (without a proposal) and roll back executed proposals",
+    can_approve_artifact_proposal: "Approve or reject artifact change proposals",
+  },
   integration: {
     can_view_integration: "See connected integrations, their sync runs and synced data",
     can_manage_integration: "Connect, configure, sync and disconnect integrations",
@@ -123,6 +130,7 @@ const MEMBER: Permission[] = [
   "can_create_workflow",
   "can_edit_own_workflow",
   "can_run_workflow",
+  "can_edit_artifact",
 ];
 const ADMIN_EXCLUDED: Permission[] = ["can_manage_billing", "can_delete_user"];
 

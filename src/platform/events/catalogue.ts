@@ -168,6 +168,20 @@ export const EVENT_CATALOGUE = {
     data: z.object({ integration: Integration, run: SyncRun }),
     audience: integrationAudience,
   },
+  "artifact.published": {
+    description: "An artifact version went live (published directly, by an executed proposal, or restored by a rollback).",
+    data: z.object({
+      artifact: z.object({
+        id: Id,
+        name: z.string(),
+        artifact_type: z.string(),
+        latest_version: z.number().int(),
+        published_version: z.number().int().nullable().describe("Null when a rollback unpublished the artifact"),
+      }),
+      proposal_id: Id.nullable(),
+      actor_member_id: MemberRef,
+    }),
+  },
   "webhook.test": {
     description: "Sent by the test endpoint only; its data is the caller's payload.",
     data: z.record(z.string(), z.unknown()),
