@@ -1,5 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { actorUserId, type ServiceContext } from "../../platform/context";
+import type { Tx } from "../../platform/db";
 import { ServiceError } from "../../platform/errors";
 import { ROLE_RANK } from "../../platform/identity/roles";
 import type { Role } from "../../platform/identity/tables";
@@ -20,10 +21,10 @@ export type { Permission, Resource };
 // every check the request makes.
 const cache = new WeakMap<ServiceContext, Promise<Set<Permission>>>();
 
-async function load(ctx: ServiceContext, role: Role): Promise<Set<Permission>> {
+async function load(ctx: ServiceContext, role: Role, db?: Tx): Promise<Set<Permission>> {
   const set = new Set<Permission>(DEFAULT_ROLE_PERMISSIONS[role]);
   if (role === "owner") return set;
-  const overrides = await ctx.db.select().from(rolePermissions).where(eq(rolePermissions.role, role));
+  const overrides = await (db ?? ctx.db).select().from(rolePermissions).where(eq(rolePermissions.role, role));
   for (const o of overrides) {
     if (!isPermission(o.permission)) continue;
     if (o.allowed) set.add(o.permission);
@@ -37,22 +38,26 @@ function scopeOf(ctx: ServiceContext) {
   return ctx.workspace;
 }
 
-/** The caller's effective permissions in the bound workspace (role defaults + overrides). */
-export function myPermissions(ctx: ServiceContext): Promise<Set<Permission>> {
+/**
+ * The caller's effective permissions in the bound workspace (role defaults + overrides). Pass
+ * `db` when calling inside an open transaction: a request's pool has one connection, so a query
+ * on ctx.db would wait for the transaction that waits for it.
+ */
+export function myPermissions(ctx: ServiceContext, db?: Tx): Promise<Set<Permission>> {
   let p = cache.get(ctx);
   if (!p) {
-    p = load(ctx, scopeOf(ctx).role);
+    p = load(ctx, scopeOf(ctx).role, db);
     cache.set(ctx, p);
   }
   return p;
 }
 
-export async function hasPermission(ctx: ServiceContext, permission: Permission): Promise<boolean> {
-  return (await myPermissions(ctx)).has(permission);
+export async function hasPermission(ctx: ServiceContext, permission: Permission, db?: Tx): Promise<boolean> {
+  return (await myPermissions(ctx, db)).has(permission);
 }
 
-export async function requirePermission(ctx: ServiceContext, permission: Permission): Promise<void> {
-  if (!(await hasPermission(ctx, permission))) {
+export async function requirePermission(ctx: ServiceContext, permission: Permission, db?: Tx): Promise<void> {
+  if (!(await hasPermission(ctx, permission, db))) {
     throw new ServiceError("forbidden", `You need the ${permission} permission for this`);
   }
 }

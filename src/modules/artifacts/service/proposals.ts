@@ -351,7 +351,7 @@ export interface ProposalDecision {
  * - A decided proposal (approved, rejected, executed) is a 409.
  */
 export async function decideProposal(ctx: ServiceContext, tx: Tx, proposalId: string, d: ProposalDecision): Promise<ProposalRow> {
-  if (d.by !== null) await requirePermission(ctx, "can_approve_artifact_proposal");
+  if (d.by !== null) await requirePermission(ctx, "can_approve_artifact_proposal", tx);
   const p = await proposalRow(tx, proposalId, true);
   if (p.status !== "pending") throw conflict(`This proposal was already decided (${p.status})`);
   let checks = p.checks;
