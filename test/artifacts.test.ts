@@ -441,7 +441,7 @@ describe("intents, proposals, decisions and executions", () => {
     const list = await as(viewer, "GET", `/proposals?artifact_id=${a.id}&status=pending`);
     expect(list.body.items.map((x: { id: string }) => x.id).sort()).toEqual([empty.id, big.id, missing.id].sort());
     expect((await as(viewer, "GET", `/proposals?artifact_id=${a.id}&status=rejected`)).body.total).toBe(1);
-    expect((await as(viewer, "GET", "/artifacts/" + a.id)).body.latest_version).toBe(1);
+    expect((await as(viewer, "GET", `/artifacts/${a.id}`)).body.latest_version).toBe(1);
   });
 
   it("a stale proposal cannot be approved, and an approved one that went stale executes nothing", async () => {

@@ -341,7 +341,8 @@ export interface ProposalDecision {
 
 /**
  * Decides a pending proposal, once, inside the caller's transaction. HTTP-free: the approve and
- * reject routes call it, and so can an approvals inbox.
+ * reject routes call it, and so can an approvals inbox. Every query runs on `tx` (a request's
+ * pool has one connection), so the caller may do its own work in the same transaction.
  *
  * - A member decision needs can_approve_artifact_proposal (admins and owners by default).
  * - Nobody approves their own proposal, except owners and admins (who could make the change
