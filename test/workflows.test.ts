@@ -565,6 +565,25 @@ describe("triggers", () => {
   });
 });
 
+describe("event triggers", () => {
+  it("a domain event starts the workflows listening for it, once, acting as the owner", async () => {
+    const w = await create(owner, { nodes: [node("a", "input")], triggers: [{ type: "event", event: "task.created" }] });
+    const title = `wf-event-${crypto.randomUUID()}`;
+    const task = await as(owner, "POST", "/api/v1/tasks", { title });
+    expect(task.status, JSON.stringify(task.body)).toBeLessThan(300);
+    const end = Date.now() + 20_000;
+    let runs: { id: string; trigger: Record<string, unknown> }[] = [];
+    while (Date.now() < end) {
+      runs = (await as(owner, "GET", `/api/v1/workflows/${w.id}/runs`)).body.items;
+      if (runs.length > 0) break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.trigger).toMatchObject({ type: "event", event: "task.created" });
+    expect(JSON.stringify(runs[0]!.trigger.data)).toContain(title);
+  });
+});
+
 describe("node records", () => {
   it("every node of a finished run has a row with duration", async () => {
     const w = await create(owner, { nodes: [node("a", "input"), node("b", "merge", { inputs: { x: t("{{nodes.a.v}}") } })] });

@@ -1,3 +1,4 @@
+import { eventSubscribers } from "../../platform/events/subscribers";
 import { createRouter } from "../../platform/hono";
 import { registerCancelRun } from "./routes/cancel-run";
 import { registerCreateWorkflow } from "./routes/create-workflow";
@@ -18,6 +19,7 @@ import { registerStreamRun } from "./routes/stream-run";
 import { registerTriggerWorkflowWebhook } from "./routes/trigger-workflow-webhook";
 import { registerUpdateWorkflow } from "./routes/update-workflow";
 import { registerValidateWorkflow } from "./routes/validate-workflow";
+import { triggerByEvent } from "./service";
 
 /** Workflows: definitions with versions, the component library, runs and their triggers. Static paths first. */
 export const workflowsRouter = createRouter();
@@ -40,3 +42,8 @@ registerCancelRun(workflowsRouter);
 registerRerunRun(workflowsRouter);
 registerStreamRun(workflowsRouter);
 registerTriggerWorkflowWebhook(workflowsRouter);
+
+// Domain events (a record created, a task completed, …) start workflows with a matching event trigger.
+eventSubscribers.push(async (ctx, events, mayReach) => {
+  for (const e of events) await triggerByEvent(ctx, e, mayReach);
+});

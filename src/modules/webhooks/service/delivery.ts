@@ -6,6 +6,7 @@ import type { Db } from "../../../platform/db";
 import { enqueueEmail } from "../../../platform/email/outbox";
 import { audienceOf } from "../../../platform/events/catalogue";
 import type { EventsPublishedMessage } from "../../../platform/events/outbox";
+import { eventSubscribers, type PublishedEvent } from "../../../platform/events/subscribers";
 import { outboxEvents } from "../../../platform/events/tables";
 import { users, workspaceMembers } from "../../../platform/identity/tables";
 import { type OutboundResult, outboundFetch } from "../../../platform/outbound";
@@ -108,6 +109,9 @@ export async function fanOutEvents(ctx: ServiceContext, msg: Pick<EventsPublishe
     ctx.env,
     created.map((d) => ({ body: deliverMessage(msg.workspace_id, d.id, 1, ctx.requestId) })),
   );
+  const mayReach = (memberId: string | null, e: PublishedEvent) =>
+    audience.allows({ createdByMemberId: memberId }, audienceOf(e.type, e.data));
+  for (const subscriber of eventSubscribers) await subscriber(ctx, events, mayReach);
   await ctx.db
     .update(outboxEvents)
     .set({ fannedOutAt: sql`now()` })

@@ -3,6 +3,7 @@ import type { ServiceContext } from "../../../platform/context";
 import { timingSafeEqual } from "../../../platform/crypto";
 import type { Db } from "../../../platform/db";
 import { ServiceError } from "../../../platform/errors";
+import type { PublishedEvent } from "../../../platform/events/subscribers";
 import { isUuid } from "../../../platform/ids";
 import { sumOverTenants } from "../../../platform/tenancy/each";
 import { resolveWorkspaceForSystem, tenantDbForToken } from "../../../platform/tenancy/resolve";
@@ -83,8 +84,16 @@ const publicRun = (ctx: ServiceContext, r: typeof workflowRuns.$inferSelect) => 
   return { id: full.id, status: full.status, created_at: full.created_at };
 };
 
-/** Workflows of the bound workspace with an `event` trigger for this type start a run with the event as input. */
-export async function triggerByEvent(ctx: ServiceContext, event: { id: string; type: string; data: unknown }): Promise<number> {
+/**
+ * Workflows of the bound workspace with an `event` trigger for this type start a run with the event
+ * as input, once per event (a receipt keyed by the event id), and only when the owner they act as
+ * may see the event's object.
+ */
+export async function triggerByEvent(
+  ctx: ServiceContext,
+  event: PublishedEvent,
+  mayReach: (memberId: string | null, event: PublishedEvent) => Promise<boolean> = async () => true,
+): Promise<number> {
   const rows = await ctx.db
     .select({ w: workflows })
     .from(workflows)
@@ -98,6 +107,7 @@ export async function triggerByEvent(ctx: ServiceContext, event: { id: string; t
     );
   let started = 0;
   for (const { w } of rows) {
+    if (!(await mayReach(w.ownerMemberId, event))) continue;
     const [dup] = await ctx.db
       .insert(workflowTriggerReceipts)
       .values({ workflowId: w.id, key: `event:${event.id}`, runId: w.id })
