@@ -74,7 +74,7 @@ export function sweepStaleAgentRuns(env: Bindings, now = Date.now()): Promise<nu
   return asCron(env, (ctx) => failStaleAgentRuns(ctx, now));
 }
 
-export async function scheduled(_controller: ScheduledController, env: Bindings, ectx: ExecutionContext): Promise<void> {
+export async function scheduled(controller: ScheduledController, env: Bindings, ectx: ExecutionContext): Promise<void> {
   /** Runs one task in the background; logs `msg` with the count when it changed anything. */
   const run = (task: string, p: Promise<number | undefined>, msg?: string, level = "info") =>
     ectx.waitUntil(
@@ -84,6 +84,14 @@ export async function scheduled(_controller: ScheduledController, env: Bindings,
         })
         .catch((e: unknown) => console.error(JSON.stringify({ level: "error", msg: "cron task failed", task, error: String(e) }))),
     );
+  // Every minute: due workflow schedules (and, every fifth minute, runs whose instance died).
+  const fifth = new Date(controller.scheduledTime).getUTCMinutes() % 5 === 0;
+  run(
+    "sweep_workflows",
+    asCron(env, (ctx) => sweepWorkflows(ctx, { reconcile: fifth })),
+    "started scheduled workflow runs or resumed stale ones",
+  );
+  if (!fifth) return;
   run("reap_stuck_jobs", reapStuckJobs(env), "reaped stuck jobs", "warn");
   run(
     "purge_idempotency_keys",
@@ -93,6 +101,5 @@ export async function scheduled(_controller: ScheduledController, env: Bindings,
   run("purge_trashed_recordsets", purgeRecordsetTrash(env), "purged trashed recordsets");
   run("sweep_stale_agent_runs", sweepStaleAgentRuns(env), "marked stale agent runs failed");
   run("sweep_events", asCron(env, sweepEvents), "published or re-queued events and deliveries");
-  run("sweep_workflows", asCron(env, sweepWorkflows), "started scheduled workflow runs or resumed stale ones");
   run("reap_integration_runs", asCron(env, reapStaleIntegrationRuns), "marked stale integration sync runs failed", "warn");
 }

@@ -238,13 +238,14 @@ export async function resumeRun(ctx: ServiceContext, runId: string): Promise<boo
   return true;
 }
 
-/** Cron: due schedules and stale runs, in every workspace. */
-export function sweepWorkflows(ctx: ServiceContext, now = Date.now()): Promise<number> {
+/** Cron: due schedules (and, with `reconcile`, stale runs), in every workspace. */
+export function sweepWorkflows(ctx: ServiceContext, o: { reconcile: boolean; now?: number } = { reconcile: true }): Promise<number> {
+  const now = o.now ?? Date.now();
   return sumOverTenants(ctx, "sweep_workflows", async (_db: Db, ws) => {
     const bound = ctx.fork();
     try {
       await resolveWorkspaceForSystem(bound, ws.id);
-      return (await runDueSchedules(bound, new Date(now))) + (await reconcileRuns(bound, now));
+      return (await runDueSchedules(bound, new Date(now))) + (o.reconcile ? await reconcileRuns(bound, now) : 0);
     } finally {
       await bound.connections.close();
     }
