@@ -4,6 +4,7 @@ import { agentsRouter } from "./modules/agents";
 import { aiRouter } from "./modules/ai";
 import { apiKeysRouter } from "./modules/api-keys";
 import { artifactsRouter } from "./modules/artifacts";
+import { approvalsRouter } from "./modules/approvals";
 import { authRouter } from "./modules/auth";
 import { channelsRouter } from "./modules/channels";
 import { chatRouter } from "./modules/chat";
@@ -78,6 +79,7 @@ export function createApp() {
   app.route("/", webhooksRouter);
   app.route("/", workflowsRouter);
   app.route("/", artifactsRouter);
+  app.route("/", approvalsRouter);
   app.route("/", agentsRouter);
   // Static paths under /records and /recordsets (map/stream, import/…, geocode/…, trash) are
   // served by these routers before records/recordsets' parameterised ones.

@@ -1,6 +1,7 @@
 import { and, inArray, lt, sql } from "drizzle-orm";
 import type { Bindings } from "./env";
 import { failStaleAgentRuns } from "./modules/agents/service";
+import { sweepApprovals } from "./modules/approvals/internal";
 import { reapStaleIntegrationRuns } from "./modules/integrations/consumer";
 import { sendNotificationDigests } from "./modules/notifications/digest";
 import { purgeTrashedRecordsets } from "./modules/recordsets/service";
@@ -101,5 +102,6 @@ export async function scheduled(controller: ScheduledController, env: Bindings, 
   run("purge_trashed_recordsets", purgeRecordsetTrash(env), "purged trashed recordsets");
   run("sweep_stale_agent_runs", sweepStaleAgentRuns(env), "marked stale agent runs failed");
   run("sweep_events", asCron(env, sweepEvents), "published or re-queued events and deliveries");
+  run("sweep_approvals", asCron(env, sweepApprovals), "expired approvals or re-ran their hooks");
   run("reap_integration_runs", asCron(env, reapStaleIntegrationRuns), "marked stale integration sync runs failed", "warn");
 }

@@ -2,6 +2,7 @@
 export * from "../modules/activity/tables";
 export * from "../modules/agents/tables";
 export * from "../modules/artifacts/tables";
+export * from "../modules/approvals/tables";
 export * from "../modules/channels/tables";
 export * from "../modules/chat/tables";
 export * from "../modules/documents/tables";

@@ -121,6 +121,14 @@ export const EVENT_TYPES = {
     highlight: true,
     defaults: on(true),
   },
+  approval_requested: {
+    category: "Approvals",
+    label: "Approval requested",
+    description: "Something waits for your approval (a workflow step, an AI employee's action, a proposal).",
+    highlight: true,
+    // The approval module emails each decider its own signed approve/reject link itself.
+    defaults: on(false),
+  },
 } as const satisfies Record<string, EventTypeDefinition>;
 
 export type EventType = keyof typeof EVENT_TYPES;

@@ -83,6 +83,10 @@ export const PERMISSION_CATALOGUE = {
     can_use_ai: "Chat with AI employees and use AI features",
     can_manage_agents: "Create and configure AI employees",
   },
+  approval: {
+    can_view_approvals: "See every approval request of the workspace and its audit trail",
+    can_decide_approval: "Approve or reject approval requests that name no members or roles",
+  },
   workspace: {
     can_manage_workspace: "Edit workspace settings",
     can_manage_permissions: "Change role permissions",
@@ -108,7 +112,9 @@ export function describePermission(p: Permission): { name: Permission; resource:
   throw new Error(`unknown permission ${p}`);
 }
 
-const VIEW: Permission[] = ALL_PERMISSIONS.filter((p) => p.startsWith("can_view_"));
+// Approvals show what others asked for (tool arguments, proposals): admins and owners see them
+// all by default; everyone else sees only those they requested or may decide.
+const VIEW: Permission[] = ALL_PERMISSIONS.filter((p) => p.startsWith("can_view_") && p !== "can_view_approvals");
 const MEMBER: Permission[] = [
   ...VIEW.filter((p) => p !== "can_view_billing"),
   "can_create_goal",

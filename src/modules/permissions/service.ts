@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { actorUserId, type ServiceContext } from "../../platform/context";
-import type { Tx } from "../../platform/db";
+import type { Db, Tx } from "../../platform/db";
 import { ServiceError } from "../../platform/errors";
 import { ROLE_RANK } from "../../platform/identity/roles";
 import type { Role } from "../../platform/identity/tables";
@@ -21,10 +21,18 @@ export type { Permission, Resource };
 // every check the request makes.
 const cache = new WeakMap<ServiceContext, Promise<Set<Permission>>>();
 
-async function load(ctx: ServiceContext, role: Role, db?: Tx): Promise<Set<Permission>> {
-  const set = new Set<Permission>(DEFAULT_ROLE_PERMISSIONS[role]);
+function load(ctx: ServiceContext, role: Role, db?: Tx): Promise<Set<Permission>> {
+  return rolePermissionSet(db ?? ctx.db, role);
+}
+
+/**
+ * The effective permissions of a role (defaults + the workspace's overrides), for checks on a
+ * member other than the caller (e.g. whether a named decider may still decide an approval).
+ */
+export async function rolePermissionSet(db: Db | Tx, role: Role): Promise<Set<Permission>> {
+  const set = new Set<Permission>(DEFAULT_ROLE_PERMISSIONS[role] ?? []);
   if (role === "owner") return set;
-  const overrides = await (db ?? ctx.db).select().from(rolePermissions).where(eq(rolePermissions.role, role));
+  const overrides = await db.select().from(rolePermissions).where(eq(rolePermissions.role, role));
   for (const o of overrides) {
     if (!isPermission(o.permission)) continue;
     if (o.allowed) set.add(o.permission);
