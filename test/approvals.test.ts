@@ -1,5 +1,8 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { z } from "zod";
+import { agentRuns } from "../src/modules/agents/tables";
+import { defineTool, getTool, registerTool } from "../src/modules/agents/tools/registry";
 import {
   type ApprovalRow,
   type OpenApprovalInput,
@@ -9,6 +12,7 @@ import {
   sweepWorkspaceApprovals,
 } from "../src/modules/approvals/internal";
 import { approvalEvents, approvals } from "../src/modules/approvals/tables";
+import { members } from "../src/modules/members/tables";
 import { notifications } from "../src/modules/notifications/tables";
 import { createContext, type ServiceContext } from "../src/platform/context";
 import { call, databaseUrl, env, type Joined, join, lastEmail, nextEmail, randomIp, type SignedUp, signup, withDb } from "./harness";
@@ -362,6 +366,105 @@ describe("approvals: timeouts, hooks and the sweep", () => {
     expect(got.body.events.filter((e: { kind: string }) => e.kind === "cancelled")).toHaveLength(1);
     expect(got.body).toMatchObject({ status: "cancelled", outcome: null });
     expect(await withSystem(ws, (ctx) => cancelApproval(ctx, ctx.db, "workflow_node", sourceId))).toBeNull();
+  });
+});
+
+const aiUrl = () => inject("stack").aiUrl;
+async function control(path: string, init?: RequestInit): Promise<Response> {
+  const r = await fetch(`${aiUrl()}${path}`, init);
+  return r.status === 404 ? fetch(`${new URL(aiUrl()).origin}${path}`, init) : r;
+}
+/** Scripts the local model server: requests whose messages contain `match` get these replies in order. */
+async function script(match: string, replies: Record<string, unknown>[]) {
+  const r = await control("/__script", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ match, replies }),
+  });
+  expect(r.status, await r.clone().text()).toBeLessThan(300);
+}
+
+describe("approvals: AI employees' risky tool calls", () => {
+  // A risky tool for the test (no built-in tool deletes or sends yet): it records who ran it, with what.
+  const ran: { args: unknown; userId: string | null }[] = [];
+  beforeAll(() => {
+    if (getTool("test_purge_notes")) return;
+    registerTool(
+      defineTool({
+        name: "test_purge_notes",
+        capability: "task_management",
+        description: "Deletes notes (test tool)",
+        needsApproval: true,
+        schema: z.object({ note: z.string() }),
+        run: async (ctx, args) => {
+          ran.push({ args, userId: ctx.actor.kind === "user" ? ctx.actor.userId : null });
+          return { purged: 1 };
+        },
+      }),
+    );
+  });
+
+  const callTool = async (marker: string) => {
+    await script(marker, [{ tool_calls: [{ name: "test_purge_notes", arguments: { note: marker } }] }, { content: "It awaits approval." }]);
+    const r = await call("POST", "/api/v1/agents/atlas/run", {
+      token: member.token,
+      workspace: ws,
+      body: { instruction: `Purge ${marker}` },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    return r.body as { id: string; status: string; steps: { type: string; name?: string; result?: any }[] };
+  };
+
+  it("the tool does not run; an approval is opened and the model is told; approving runs it once as the employee", async () => {
+    const marker = crypto.randomUUID();
+    const run = await callTool(marker);
+    expect(run.status).toBe("completed");
+    const result = run.steps.find((x) => x.type === "tool_result" && x.name === "test_purge_notes");
+    expect(result?.result).toMatchObject({ status: "awaiting_approval", approval_id: expect.any(String) });
+    const id = result?.result.approval_id as string;
+    expect(ran.filter((r) => (r.args as { note: string }).note === marker)).toHaveLength(0);
+
+    const got = await as(owner, "GET", `/${id}`);
+    expect(got.body).toMatchObject({
+      source: "tool_call",
+      status: "pending",
+      requested_by: member.memberId,
+      details: { tool: "test_purge_notes", arguments: { note: marker }, run_id: run.id },
+    });
+    // The person who asked sees it but may not approve their own employee's action.
+    expect((await as(member, "GET", `/${id}`)).status).toBe(200);
+    expect((await as(member, "POST", `/${id}/approve`, {})).status).toBe(403);
+
+    expect((await as(admin, "POST", `/${id}/approve`, {})).status).toBe(200);
+    const mine = ran.filter((r) => (r.args as { note: string }).note === marker);
+    expect(mine).toHaveLength(1);
+    const atlas = (await call("GET", "/api/v1/agents/atlas", { token: member.token, workspace: ws })).body;
+    const [employee] = await tenant(ws, (db) => db.select().from(members).where(eq(members.id, atlas.member_id)));
+    expect(mine[0]?.userId).toBe(employee?.userId);
+    const after = await as(owner, "GET", `/${id}`);
+    expect(after.body.details.execution).toMatchObject({ status: "succeeded", result: { purged: 1 } });
+    const [runRow] = await tenant(ws, (db) => db.select().from(agentRuns).where(eq(agentRuns.id, run.id)));
+    expect(runRow?.steps.at(-1)).toMatchObject({
+      type: "tool_result",
+      name: "test_purge_notes",
+      is_error: false,
+      result: { approval_id: id },
+    });
+    // Retries (the sweep) never run it again.
+    await withSystem(ws, (ctx) => sweepWorkspaceApprovals(ctx, Date.now() + 60_000));
+    expect(ran.filter((r) => (r.args as { note: string }).note === marker)).toHaveLength(1);
+  });
+
+  it("a rejected tool call never runs, and the run records it", async () => {
+    const marker = crypto.randomUUID();
+    const run = await callTool(marker);
+    const id = run.steps.find((x) => x.type === "tool_result")?.result.approval_id as string;
+    expect((await as(owner, "POST", `/${id}/reject`, { comment: "no" })).status).toBe(200);
+    expect(ran.filter((r) => (r.args as { note: string }).note === marker)).toHaveLength(0);
+    const after = await as(owner, "GET", `/${id}`);
+    expect(after.body.details.execution).toMatchObject({ status: "not_run" });
+    const [runRow] = await tenant(ws, (db) => db.select().from(agentRuns).where(eq(agentRuns.id, run.id)));
+    expect(runRow?.steps.at(-1)).toMatchObject({ type: "tool_result", is_error: true, result: { approval_id: id, execution: "not_run" } });
   });
 });
 

@@ -7,6 +7,7 @@ import { requirePermission } from "../permissions/service";
 import { type AgentRow, emitRunsEnded, getAgentRow } from "./internal";
 import { MAX_STEPS } from "./schemas";
 import { employeeContext } from "./service/actor";
+import { requestToolApproval } from "./service/tool-approvals";
 import { type AgentRunSource, type AgentRunStatus, type AgentRunStep, agentRuns } from "./tables";
 import { getTool, toolsFor } from "./tools";
 
@@ -120,6 +121,7 @@ async function runTool(
   employeeCtx: ServiceContext,
   allowed: Set<string>,
   call: ToolCall,
+  gate: { ctx: ServiceContext; agent: AgentRow; runId: string },
 ): Promise<{ args: unknown; result: unknown; isError: boolean }> {
   let args: unknown;
   try {
@@ -142,6 +144,9 @@ async function runTool(
     };
   }
   try {
+    // Risky tools wait for a person: an approval is opened and the tool runs only if it is approved.
+    if (tool.needsApproval)
+      return { args, result: await requestToolApproval(gate.ctx, gate.agent, gate.runId, call, args), isError: false };
     return { args, result: (await tool.run(employeeCtx, args)) ?? { ok: true }, isError: false };
   } catch (e) {
     if (!isServiceError(e)) {
@@ -275,7 +280,7 @@ export async function* toolLoop(
         for (const call of calls) {
           yield { type: "tool_call", call };
           const t0 = Date.now();
-          const r = await runTool(employee, allowed, call);
+          const r = await runTool(employee, allowed, call, { ctx, agent, runId: o.runId });
           const callStep: AgentRunStep = {
             index: index++,
             type: "tool_call",

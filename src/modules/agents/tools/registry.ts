@@ -21,6 +21,11 @@ export interface ToolDefinition {
   parameters: Record<string, unknown>;
   /** Receives the model's parsed arguments, unvalidated: tools validate them (defineTool does). */
   run: (ctx: ServiceContext, args: any) => Promise<unknown>;
+  /**
+   * Risky (destructive, outward-facing): the runner does not run it when the model calls it, but
+   * opens an approval (source "tool_call"); it runs once, with the recorded arguments, if approved.
+   */
+  needsApproval?: boolean;
 }
 
 const tools = new Map<string, ToolDefinition>();
@@ -61,6 +66,7 @@ export function defineTool<S extends z.ZodObject>(def: {
   capability: string;
   schema: S;
   run: (ctx: ServiceContext, args: z.output<S>) => Promise<unknown>;
+  needsApproval?: boolean;
 }): ToolDefinition {
   const { $schema: _, ...parameters } = z.toJSONSchema(def.schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
   return {
@@ -68,6 +74,7 @@ export function defineTool<S extends z.ZodObject>(def: {
     description: def.description,
     capability: def.capability,
     parameters,
+    ...(def.needsApproval ? { needsApproval: true } : {}),
     run: async (ctx, args) => {
       const parsed = def.schema.safeParse(args ?? {});
       if (!parsed.success) {
