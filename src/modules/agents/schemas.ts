@@ -105,6 +105,9 @@ export const AgentToolSchema = z
     description: z.string(),
     capability: z.string(),
     parameters: z.record(z.string(), z.unknown()).openapi({ description: "JSON Schema of the arguments" }),
+    needs_approval: z
+      .boolean()
+      .openapi({ description: "When an employee calls it, an approval is opened (GET /api/v1/approvals) and it runs only if approved" }),
   })
   .openapi("AgentTool");
 

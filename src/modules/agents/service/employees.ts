@@ -181,5 +181,11 @@ export async function deleteAgent(ctx: ServiceContext, agentId: string) {
 
 /** The tool registry as employees see it. */
 export function listAgentTools() {
-  return allTools().map((t) => ({ name: t.name, description: t.description, capability: t.capability, parameters: t.parameters }));
+  return allTools().map((t) => ({
+    name: t.name,
+    description: t.description,
+    capability: t.capability,
+    parameters: t.parameters,
+    needs_approval: t.needsApproval === true,
+  }));
 }
