@@ -24,6 +24,7 @@ import m20 from "./0020_integration_run_claims.sql";
 import m21 from "./0021_outbox_fanout.sql";
 import m22 from "./0022_workflows.sql";
 import m23 from "./0023_artifacts.sql";
+import m24 from "./0024_approvals.sql";
 
 export const tenantMigrations: Migration[] = [
   { name: "0000_init", sql: m0 },
@@ -50,4 +51,5 @@ export const tenantMigrations: Migration[] = [
   { name: "0021_outbox_fanout", sql: m21 },
   { name: "0022_workflows", sql: m22 },
   { name: "0023_artifacts", sql: m23 },
+  { name: "0024_approvals", sql: m24 },
 ];
