@@ -565,16 +565,104 @@ describe("triggers", () => {
   });
 });
 
+describe("approvals inbox", () => {
+  it("an approval node waits in the inbox; deciding it there resumes the run without re-running finished nodes", async () => {
+    const title = `wf-inbox-${crypto.randomUUID()}`;
+    const w = await create(owner, {
+      nodes: [
+        node("make", "module_tool", { config: { tool: "create_task" }, inputs: { arguments: { value: { title } } } }),
+        node("ask", "human_approval", {
+          config: { title: "Ship it?", deciders: { roles: ["owner"] } },
+          inputs: { details: { value: { note: "v2" } } },
+        }),
+        node("done", "output", { inputs: { ok: { value: true } } }),
+      ],
+      edges: [
+        { from: "make", to: "ask" },
+        { from: "ask", to: "done", port: "approved" },
+      ],
+    });
+    const r = await as(owner, "POST", `/api/v1/workflows/${w.id}/runs`, {});
+    await until(r.body.id, ["waiting"]);
+    const inbox = await as(owner, "GET", "/api/v1/approvals?status=pending&source=workflow_node");
+    const item = inbox.body.find((a: { source_id: string }) => a.source_id === `${r.body.id}:ask`);
+    expect(item, JSON.stringify(inbox.body)).toBeDefined();
+    // Only the named role decides.
+    expect((await as(member, "POST", `/api/v1/approvals/${item.id}/approve`, {})).status).toBeGreaterThanOrEqual(403);
+    const ok = await as(owner, "POST", `/api/v1/approvals/${item.id}/approve`, { comment: "go" });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect((await as(owner, "POST", `/api/v1/approvals/${item.id}/approve`, {})).status).toBe(409);
+    const done = await until(r.body.id, ["completed", "failed"]);
+    expect(done.status, JSON.stringify(done)).toBe("completed");
+    expect(done.output).toEqual({ ok: true });
+    const ask = done.nodes.find((n: { node_id: string }) => n.node_id === "ask");
+    expect(ask.output).toMatchObject({ approved: true, decision: "approved", comment: "go" });
+    expect(await taskCount(title)).toBe(1);
+  });
+
+  it("cancelling a waiting run withdraws its approval", async () => {
+    const w = await create(owner, { nodes: [node("ask", "human_approval", { config: { title: "Withdraw me" } })] });
+    const r = await as(owner, "POST", `/api/v1/workflows/${w.id}/runs`, {});
+    await until(r.body.id, ["waiting"]);
+    await as(owner, "POST", `/api/v1/workflow-runs/${r.body.id}/cancel`);
+    const inbox = await as(owner, "GET", "/api/v1/approvals?source=workflow_node");
+    const item = inbox.body.find((a: { source_id: string }) => a.source_id === `${r.body.id}:ask`);
+    expect(item.status).toBe("cancelled");
+  });
+
+  it("an artifact proposal is decided through the inbox, and the proposal's own route settles the same approval", async () => {
+    const art = await as(member, "POST", "/api/v1/artifact-actions/artifacts", {
+      name: "cfg",
+      artifact_type: "config",
+      format: "json",
+      content: { a: 1 },
+    });
+    expect(art.status, JSON.stringify(art.body)).toBe(201);
+    const propose = () =>
+      as(member, "POST", "/api/v1/artifact-actions/proposals", {
+        action: "update",
+        artifact_id: art.body.id,
+        description: "bump",
+        content: { a: Math.random() },
+      });
+    const p1 = await propose();
+    expect(p1.status, JSON.stringify(p1.body)).toBe(201);
+    const inbox = await as(owner, "GET", "/api/v1/approvals?status=pending&source=artifact_proposal");
+    const item = inbox.body.find((a: { source_id: string }) => a.source_id === p1.body.id);
+    expect(item).toBeDefined();
+    expect((await as(owner, "POST", `/api/v1/approvals/${item.id}/approve`, {})).status).toBe(200);
+    expect((await as(owner, "GET", `/api/v1/artifact-actions/proposals/${p1.body.id}`)).body.status).toBe("approved");
+    // The other way round: the proposal's route closes the inbox item.
+    const p2 = await as(member, "POST", "/api/v1/artifact-actions/proposals", {
+      intent_id: undefined,
+      action: "publish",
+      artifact_id: art.body.id,
+      description: "go live",
+    });
+    expect(p2.status, JSON.stringify(p2.body)).toBe(201);
+    expect((await as(owner, "POST", `/api/v1/artifact-actions/proposals/${p2.body.id}/reject`, { comment: "not yet" })).status).toBe(200);
+    const after = await as(owner, "GET", "/api/v1/approvals?source=artifact_proposal");
+    expect(after.body.find((a: { source_id: string }) => a.source_id === p2.body.id).status).toBe("rejected");
+  });
+});
+
 describe("event triggers", () => {
   it("a domain event starts the workflows listening for it, once, acting as the owner", async () => {
-    const w = await create(owner, { nodes: [node("a", "input")], triggers: [{ type: "event", event: "task.created" }] });
+    // A workspace of its own: other tests' task events must not reach this workflow.
+    const solo = await signup();
+    const opts = { token: solo.token, workspace: solo.workspaceId };
+    const w = await call("POST", "/api/v1/workflows", {
+      ...opts,
+      body: { name: "on task", definition: { nodes: [node("a", "input")], triggers: [{ type: "event", event: "task.created" }] } },
+    });
+    expect(w.status).toBe(201);
     const title = `wf-event-${crypto.randomUUID()}`;
-    const task = await as(owner, "POST", "/api/v1/tasks", { title });
+    const task = await call("POST", "/api/v1/tasks", { ...opts, body: { title } });
     expect(task.status, JSON.stringify(task.body)).toBeLessThan(300);
     const end = Date.now() + 20_000;
     let runs: { id: string; trigger: Record<string, unknown> }[] = [];
     while (Date.now() < end) {
-      runs = (await as(owner, "GET", `/api/v1/workflows/${w.id}/runs`)).body.items;
+      runs = (await call("GET", `/api/v1/workflows/${w.body.id}/runs`, opts)).body.items;
       if (runs.length > 0) break;
       await new Promise((res) => setTimeout(res, 200));
     }

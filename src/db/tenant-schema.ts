@@ -1,8 +1,8 @@
 // Every table of a workspace's own database, for drizzle-kit. Keep in step with migrations/tenant.
 export * from "../modules/activity/tables";
 export * from "../modules/agents/tables";
-export * from "../modules/artifacts/tables";
 export * from "../modules/approvals/tables";
+export * from "../modules/artifacts/tables";
 export * from "../modules/channels/tables";
 export * from "../modules/chat/tables";
 export * from "../modules/documents/tables";

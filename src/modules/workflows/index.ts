@@ -1,5 +1,6 @@
 import { eventSubscribers } from "../../platform/events/subscribers";
 import { createRouter } from "../../platform/hono";
+import "./approvals";
 import { registerCancelRun } from "./routes/cancel-run";
 import { registerCreateWorkflow } from "./routes/create-workflow";
 import { registerDeleteWorkflow } from "./routes/delete-workflow";

@@ -4,8 +4,10 @@ import type { Tx } from "../../../platform/db";
 import { conflict, invalidField, ServiceError } from "../../../platform/errors";
 import { isAdmin } from "../../../platform/identity/roles";
 import { uuidv7 } from "../../../platform/ids";
+import { cancelApproval, openApproval } from "../../approvals/internal";
 import { currentMember } from "../../members/service";
 import { requirePermission } from "../../permissions/service";
+import { decideThroughInbox } from "../approvals";
 import {
   type ArtifactRow,
   artifactRow,
@@ -286,7 +288,19 @@ export async function createProposal(ctx: ServiceContext, input: ProposalCreate)
         proposedByMemberId: me.id,
       })
       .returning();
-    return p as ProposalRow;
+    const row = p as ProposalRow;
+    // Only a proposal that can be approved asks the deciders.
+    if (row.checksPassed) {
+      await openApproval(ctx, tx, {
+        source: "artifact_proposal",
+        sourceId: row.id,
+        title: `Proposal: ${row.title}`,
+        summary: intent.description,
+        details: { proposal_id: row.id, action: row.action, artifact_id: row.artifactId, plan: row.plan },
+        requestedBy: me.id,
+      });
+    }
+    return row;
   });
   return proposalView(ctx.db, row);
 }
@@ -384,8 +398,14 @@ export async function decideProposal(ctx: ServiceContext, tx: Tx, proposalId: st
 }
 
 async function decide(ctx: ServiceContext, id: string, outcome: ProposalDecision["outcome"], body: DecisionBody | undefined) {
+  await requirePermission(ctx, "can_approve_artifact_proposal");
+  if (await decideThroughInbox(ctx, id, outcome, body?.comment ?? null)) return proposalView(ctx.db, await proposalRow(ctx.db, id));
   const me = await currentMember(ctx);
-  const row = await ctx.db.transaction((tx) => decideProposal(ctx, tx, id, { outcome, by: me.id, comment: body?.comment ?? null }));
+  const row = await ctx.db.transaction(async (tx) => {
+    const decided = await decideProposal(ctx, tx, id, { outcome, by: me.id, comment: body?.comment ?? null });
+    await cancelApproval(ctx, tx, "artifact_proposal", id);
+    return decided;
+  });
   return proposalView(ctx.db, row);
 }
 
