@@ -124,7 +124,17 @@ function removeTreeSync(dir: string) {
  */
 function snapshotApp(dir: string): string {
   const app = join(dir, "app");
-  for (const entry of ["src", "durable-objects", "queues", "migrations", "scripts", "wrangler.toml", "package.json", "tsconfig.json"]) {
+  for (const entry of [
+    "src",
+    "durable-objects",
+    "queues",
+    "workflows",
+    "migrations",
+    "scripts",
+    "wrangler.toml",
+    "package.json",
+    "tsconfig.json",
+  ]) {
     cpSync(join(ROOT, entry), join(app, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, "node_modules"), join(app, "node_modules"), "dir");
