@@ -21,13 +21,13 @@ import {
   endRun,
   loadRun,
   type RunScope,
+  RunSession,
   runNode,
   type StepOutcome,
   sendCallback,
   skipNode,
   startChild,
   waitNode,
-  withRun,
 } from "../src/modules/workflows/service/nodes";
 import { isServiceError } from "../src/platform/errors";
 
@@ -56,8 +56,20 @@ const TIMEOUT = (e: unknown) => (e as Error)?.name === "WorkflowTimeoutError" ||
 export class RunInterpreter extends WorkflowEntrypoint<Bindings, RunParams> {
   override async run(event: Readonly<WorkflowEvent<RunParams>>, step: WorkflowStep): Promise<{ status: string }> {
     const p = event.payload;
-    const db = <T>(work: (s: RunScope) => Promise<T>) => withRun(this.env, (x) => this.ctx.waitUntil(x), p, work);
+    const session = new RunSession(this.env, (x) => this.ctx.waitUntil(x), p);
+    const db = <T>(work: (s: RunScope) => Promise<T>) => session.with(work);
+    try {
+      return await this.interpret(step, db, session);
+    } finally {
+      await session.release();
+    }
+  }
 
+  private async interpret(
+    step: WorkflowStep,
+    db: <T>(work: (s: RunScope) => Promise<T>) => Promise<T>,
+    session: RunSession,
+  ): Promise<{ status: string }> {
     const loaded = await step.do("load", () => db(loadRun));
     if (!loaded.ok) return { status: "ended" };
     const def = loaded.definition;
@@ -80,7 +92,7 @@ export class RunInterpreter extends WorkflowEntrypoint<Bindings, RunParams> {
       }
       let outcome: StepOutcome;
       try {
-        outcome = await this.node(step, db, node, scope());
+        outcome = await this.node(step, db, session, node, scope());
       } catch (e) {
         // Write the reason first: the instance's own error is not the record.
         // Errors cross the step boundary as text prefixed with their class name.
@@ -105,6 +117,7 @@ export class RunInterpreter extends WorkflowEntrypoint<Bindings, RunParams> {
   private async node(
     step: WorkflowStep,
     db: <T>(work: (s: RunScope) => Promise<T>) => Promise<T>,
+    session: RunSession,
     node: WorkflowNode,
     scope: Record<string, unknown>,
   ): Promise<StepOutcome> {
@@ -113,6 +126,7 @@ export class RunInterpreter extends WorkflowEntrypoint<Bindings, RunParams> {
       case "delay": {
         const w = await step.do(`wait:${id}`, () => db((s) => waitNode(s, node, scope)));
         if (w.status !== "waiting") return w;
+        await session.release();
         await step.sleep(`sleep:${id}`, ((node.config as { seconds: number }).seconds ?? 1) * 1000);
         return step.do(`node:${id}`, () => db((s) => completeNode(s, node, { output: { value: w.inputs.value ?? null } })));
       }
@@ -121,6 +135,7 @@ export class RunInterpreter extends WorkflowEntrypoint<Bindings, RunParams> {
         if (w.status !== "waiting") return w;
         const seconds = (node.config as { timeout_seconds?: number }).timeout_seconds ?? 604_800;
         let decision: ApprovalDecision | "timeout";
+        await session.release();
         try {
           const ev = await step.waitForEvent<ApprovalDecision>(`approval:${id}`, { type: approvalEventType(id), timeout: seconds * 1000 });
           decision = ev.payload;
@@ -137,6 +152,7 @@ export class RunInterpreter extends WorkflowEntrypoint<Bindings, RunParams> {
           db((s) => startChild(s, node, w.inputs).catch((e) => Promise.reject(permanent(e)))),
         );
         let done: ChildDone;
+        await session.release();
         try {
           done = (await step.waitForEvent<ChildDone>(`child:${id}`, { type: childEventType(id), timeout: node.timeout_ms ?? 86_400_000 }))
             .payload;

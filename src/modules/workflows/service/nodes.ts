@@ -30,26 +30,74 @@ export interface RunScope {
   run: RunRow;
 }
 
-/** One context (and its connections) per step: a run spans many invocations. */
+/**
+ * The connections of one invocation of the interpreter, kept across its steps (a new connection per
+ * step cost more than the node's own queries). Released before the run waits (a sleep, an
+ * approval, a child run) and after any failure, so a waiting run holds no connection and a broken
+ * one is not reused.
+ */
+export class RunSession {
+  private sys: ServiceContext | null = null;
+  private workspace: { id: string } | null = null;
+
+  constructor(
+    private readonly env: Bindings,
+    private readonly waitUntil: (p: Promise<unknown>) => void,
+    private readonly p: RunParams,
+  ) {}
+
+  async with<T>(work: (s: RunScope) => Promise<T>): Promise<T> {
+    try {
+      if (!this.sys) {
+        this.sys = createContext({
+          env: this.env,
+          requestId: `wf-${this.p.run_id}`,
+          actor: { kind: "system", name: "workflow-run" },
+          waitUntil: this.waitUntil,
+        });
+        this.workspace = await resolveWorkspaceForSystem(this.sys, this.p.workspace_id);
+      }
+      const sys = this.sys;
+      const [row] = await sys.db
+        .select({ run: workflowRuns, member: members })
+        .from(workflowRuns)
+        .leftJoin(members, eq(members.id, workflowRuns.runAsMemberId))
+        .where(eq(workflowRuns.id, this.p.run_id));
+      if (!row) throw new ServiceError("not_found", "Run not found");
+      const m = row.member;
+      const ctx = m?.isActive
+        ? actingAs(
+            sys,
+            { kind: "user", userId: m.userId, email: "" },
+            { id: this.workspace?.id ?? this.p.workspace_id, role: m.role, membershipId: "" },
+          )
+        : null;
+      return await work({ sys, ctx, run: row.run });
+    } catch (e) {
+      await this.release();
+      throw e;
+    }
+  }
+
+  async release(): Promise<void> {
+    const sys = this.sys;
+    this.sys = null;
+    if (sys) await sys.connections.close().catch(() => {});
+  }
+}
+
+/** One context (and its connections) for one piece of work on a run. */
 export async function withRun<T>(
   env: Bindings,
   waitUntil: (p: Promise<unknown>) => void,
   p: RunParams,
   work: (s: RunScope) => Promise<T>,
 ): Promise<T> {
-  const sys = createContext({ env, requestId: `wf-${p.run_id}`, actor: { kind: "system", name: "workflow-run" }, waitUntil });
+  const session = new RunSession(env, waitUntil, p);
   try {
-    const scope = await resolveWorkspaceForSystem(sys, p.workspace_id);
-    const [run] = await sys.db.select().from(workflowRuns).where(eq(workflowRuns.id, p.run_id));
-    if (!run) throw new ServiceError("not_found", "Run not found");
-    let ctx: ServiceContext | null = null;
-    if (run.runAsMemberId) {
-      const [m] = await sys.db.select().from(members).where(eq(members.id, run.runAsMemberId));
-      if (m?.isActive) ctx = actingAs(sys, { kind: "user", userId: m.userId, email: "" }, { id: scope.id, role: m.role, membershipId: "" });
-    }
-    return await work({ sys, ctx, run });
+    return await session.with(work);
   } finally {
-    await sys.connections.close();
+    await session.release();
   }
 }
 
