@@ -12,6 +12,32 @@ export function concatBytes(chunks: Uint8Array[], total?: number): Uint8Array {
   return out;
 }
 
+/**
+ * A response body as text, read no further than `limit` bytes (a declared larger length is refused
+ * before reading); `tooLarge` is what is thrown past it.
+ */
+export async function readTextCapped(res: Response, limit: number, tooLarge: () => Error): Promise<string> {
+  if (Number(res.headers.get("content-length") ?? "") > limit) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(concatBytes(chunks, size));
+}
+
 /** First index of `needle` in `hay` at or after `from`, or -1. */
 export function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from = 0): number {
   const first = needle[0];

@@ -1,4 +1,5 @@
 import type { Bindings } from "../../env";
+import { readTextCapped } from "../../platform/bytes";
 import { ServiceError } from "../../platform/errors";
 
 /**
@@ -53,37 +54,8 @@ export const MAX_PROVIDER_BODY_BYTES = 4 * 1024 * 1024;
 
 const tooLarge = () => new ServiceError("bad_request", `The provider's answer is larger than ${MAX_PROVIDER_BODY_BYTES / 1024 / 1024} MB`);
 
-/** The body as text, read no further than MAX_PROVIDER_BODY_BYTES. */
-async function readCapped(res: Response): Promise<string> {
-  if (Number(res.headers.get("content-length") ?? "") > MAX_PROVIDER_BODY_BYTES) {
-    await res.body?.cancel();
-    throw tooLarge();
-  }
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_PROVIDER_BODY_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
-}
-
 export async function readJson(res: Response): Promise<Record<string, unknown>> {
-  const text = await readCapped(res);
+  const text = await readTextCapped(res, MAX_PROVIDER_BODY_BYTES, tooLarge);
   try {
     const v = JSON.parse(text) as unknown;
     return v && typeof v === "object" ? (v as Record<string, unknown>) : { value: v };

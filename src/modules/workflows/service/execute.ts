@@ -1,4 +1,5 @@
 import { chat, extract } from "../../../platform/ai";
+import { readTextCapped } from "../../../platform/bytes";
 import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
 import { outboundViolation } from "../../../platform/outbound";
@@ -185,7 +186,11 @@ async function httpRequest(call: NodeCall, config: Record<string, unknown>): Pro
       retryable: true,
     });
   }
-  const raw = await readLimited(res, HTTP_BODY_LIMIT);
+  const raw = await readTextCapped(
+    res,
+    HTTP_BODY_LIMIT,
+    () => new ServiceError("service_unavailable", `The response is larger than ${HTTP_BODY_LIMIT} bytes`),
+  );
   let parsed: unknown = raw;
   if ((res.headers.get("content-type") ?? "").includes("json")) {
     try {
@@ -198,28 +203,4 @@ async function httpRequest(call: NodeCall, config: Record<string, unknown>): Pro
     throw new ServiceError("service_unavailable", `The server answered ${res.status}`, { retryable: true });
   }
   return { output: { status: res.status, headers: Object.fromEntries(res.headers), body: parsed } };
-}
-
-async function readLimited(res: Response, limit: number): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new ServiceError("service_unavailable", `The response is larger than ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
 }

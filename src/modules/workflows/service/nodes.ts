@@ -7,6 +7,7 @@ import { ServiceError } from "../../../platform/errors";
 import { outboundFetch } from "../../../platform/outbound";
 import { resolveWorkspaceForSystem } from "../../../platform/tenancy/resolve";
 import { members } from "../../members/tables";
+import { requirePermission } from "../../permissions/service";
 import type { WorkflowDefinition, WorkflowNode } from "../definition";
 import type { ExpressionScope } from "../expressions";
 import { type NodeRunRow, type RunRow, runRoom } from "../internal";
@@ -83,21 +84,6 @@ export class RunSession {
     const sys = this.sys;
     this.sys = null;
     if (sys) await sys.connections.close().catch(() => {});
-  }
-}
-
-/** One context (and its connections) for one piece of work on a run. */
-export async function withRun<T>(
-  env: Bindings,
-  waitUntil: (p: Promise<unknown>) => void,
-  p: RunParams,
-  work: (s: RunScope) => Promise<T>,
-): Promise<T> {
-  const session = new RunSession(env, waitUntil, p);
-  try {
-    return await session.with(work);
-  } finally {
-    await session.release();
   }
 }
 
@@ -297,6 +283,8 @@ export async function startChild(s: RunScope, node: WorkflowNode, inputs: Record
   if (!s.ctx) throw new ServiceError("forbidden", "The member this run acts as is no longer active");
   const depth = Number((s.run.trigger as { depth?: number }).depth ?? 0) + 1;
   if (depth > MAX_RUN_DEPTH) throw new ServiceError("validation_error", `Sub-workflows nest at most ${MAX_RUN_DEPTH} deep`);
+  // The child acts as the same member, who must still be allowed to run workflows.
+  await requirePermission(s.ctx, "can_run_workflow");
   const config = node.config as { workflow_id: string; version?: number };
   const w = await workflowRow(s.ctx, config.workflow_id);
   const { run } = await startRun(s.ctx, {

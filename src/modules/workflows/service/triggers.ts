@@ -7,13 +7,11 @@ import type { PublishedEvent } from "../../../platform/events/subscribers";
 import { isUuid } from "../../../platform/ids";
 import { sumOverTenants } from "../../../platform/tenancy/each";
 import { resolveWorkspaceForSystem, tenantDbForToken } from "../../../platform/tenancy/resolve";
-import type { WorkflowDefinition } from "../definition";
 import { toRun, type WorkflowRow } from "../internal";
-import { nextRunAfter } from "../schedule";
 import { workflowRuns, workflows, workflowTriggerReceipts, workflowVersions } from "../tables";
 import { executor } from "./executor";
 import { finishRun, startRun } from "./runs";
-import { webhookSecretOf } from "./workflows";
+import { nextSlot, webhookSecretOf } from "./workflows";
 
 /**
  * Runs started by something other than a person: an inbound webhook, a schedule, a domain event.
@@ -175,16 +173,6 @@ export async function runDueSchedules(ctx: ServiceContext, now = new Date()): Pr
     started++;
   }
   return started;
-}
-
-function nextSlot(def: WorkflowDefinition, from: Date): Date | null {
-  let best: Date | null = null;
-  for (const t of def.triggers) {
-    if (t.type !== "schedule") continue;
-    const n = nextRunAfter(t.cron, t.timezone ?? "UTC", from);
-    if (n && (!best || n < best)) best = n;
-  }
-  return best;
 }
 
 /** A run with no progress for this long is checked against its instance. */

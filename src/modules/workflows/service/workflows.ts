@@ -75,7 +75,7 @@ export async function components(ctx: ServiceContext, q: { category?: string | u
 const hasTrigger = (def: WorkflowDefinition, type: string) => def.triggers.some((t) => t.type === type);
 
 /** The next schedule slot of a definition's cron triggers (null without one). */
-function nextSlot(def: WorkflowDefinition, from: Date): Date | null {
+export function nextSlot(def: WorkflowDefinition, from: Date): Date | null {
   let best: Date | null = null;
   for (const t of def.triggers) {
     if (t.type !== "schedule") continue;
