@@ -7,6 +7,7 @@ import m3 from "./0003_api_keys.sql";
 import m4 from "./0004_idempotency.sql";
 import m5 from "./0005_agents.sql";
 import m6 from "./0006_security.sql";
+import m7 from "./0007_billing.sql";
 
 export const controlMigrations: Migration[] = [
   { name: "0000_init", sql: m0 },
@@ -16,4 +17,5 @@ export const controlMigrations: Migration[] = [
   { name: "0004_idempotency", sql: m4 },
   { name: "0005_agents", sql: m5 },
   { name: "0006_security", sql: m6 },
+  { name: "0007_billing", sql: m7 },
 ];

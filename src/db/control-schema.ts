@@ -3,6 +3,7 @@ export * from "../modules/api-keys/tables";
 export * from "../modules/auth/tables";
 export * from "../modules/workspaces/tables";
 export * from "../platform/ai/credit-tables";
+export * from "../platform/billing/tables";
 export * from "../platform/email/tables";
 export * from "../platform/idempotency/tables";
 export * from "../platform/identity/tables";

@@ -16,6 +16,11 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "rate_limited"
   | "insufficient_credits"
+  | "limit_exceeded"
+  | "payment_required"
+  | "payment_failed"
+  | "feature_not_available"
+  | "billing_provider_error"
   | "extraction_failed"
   | "ai_provider_error"
   | "ai_provider_timeout"
@@ -38,6 +43,16 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   insufficient_credits: 402,
+  /** A tier limit (seats, workflows, storage, …) would be exceeded. */
+  limit_exceeded: 402,
+  /** The workspace's subscription is not active (trial over, canceled, unpaid). */
+  payment_required: 402,
+  /** A charge was declined. */
+  payment_failed: 402,
+  /** The workspace's tier does not include this feature. */
+  feature_not_available: 403,
+  /** Stripe failed or could not be reached. */
+  billing_provider_error: 502,
   /** The model's output did not match the requested JSON Schema, even after a repair retry. */
   extraction_failed: 422,
   /** The model server failed (5xx, refused, malformed answer). */
@@ -64,11 +79,13 @@ export class ServiceError extends Error {
   readonly issues?: FieldIssue[];
   /** Seconds until a retry can succeed (`Retry-After`). */
   readonly retryAfter?: number;
+  /** More fields for the error body (what a limit is and how to raise it). */
+  readonly extra?: Record<string, unknown>;
 
   constructor(
     code: ErrorCode,
     message: string,
-    opts: { retryable?: boolean; issues?: FieldIssue[]; cause?: unknown; retryAfter?: number } = {},
+    opts: { retryable?: boolean; issues?: FieldIssue[]; cause?: unknown; retryAfter?: number; extra?: Record<string, unknown> } = {},
   ) {
     super(message, { cause: opts.cause });
     this.name = "ServiceError";
@@ -77,6 +94,7 @@ export class ServiceError extends Error {
     this.retryable = opts.retryable ?? false;
     if (opts.issues) this.issues = opts.issues;
     if (opts.retryAfter !== undefined) this.retryAfter = opts.retryAfter;
+    if (opts.extra) this.extra = opts.extra;
   }
 }
 

@@ -12,7 +12,7 @@ export function handleError(err: Error, c: Context<AppEnv>) {
     // Temporary conditions (provisioning, migration running) tell clients when to come back.
     if (err.retryAfter !== undefined) c.header("Retry-After", String(err.retryAfter));
     else if (err.status === 503 && err.retryable) c.header("Retry-After", "5");
-    return c.json({ detail, code: err.code, request_id }, err.status as ContentfulStatusCode);
+    return c.json({ detail, code: err.code, ...err.extra, request_id }, err.status as ContentfulStatusCode);
   }
   // Duck-typed too: a second copy of hono (bundlers) would defeat instanceof.
   if (
