@@ -55,6 +55,8 @@
 //   invoice as a proration line; none: nothing. While trialing, no proration.
 // - Subscription schedules: create {from_subscription} makes one phase (the current period); update with
 //   phases replaces them; a later phase begins at its start_date, else at the previous phase's end_date.
+//   While a schedule manages a subscription, changing cancel_at_period_end is refused (as Stripe does:
+//   release the schedule first); a plan change updates the current phase, later phases still apply.
 //   At an advance, the phase starting at or before the period end replaces the item's price; when the last
 //   phase is reached with end_behavior release, the schedule is released.
 //
@@ -62,7 +64,8 @@
 //   POST /__fake/checkout/:id/complete {payment_method?}  completes the session as a customer would
 //   POST /__fake/setup_intents/:id/confirm {payment_method}  succeeds it and attaches the pm
 //   POST /__fake/subscriptions/:id/advance  ends the current period now (schedule phase, trial end, renewal
-//     invoice and its payment, cancel_at_period_end) and emits the events
+//     invoice and its payment, cancel_at_period_end) and emits the events; on a trialing subscription it
+//     emits customer.subscription.trial_will_end, then ends the trial (the first real invoice)
 //   GET  /__fake/events?after=<evt id>&type=  events oldest first: {id, type, payload, signature}; payload is
 //     the exact JSON to POST and signature the Stripe-Signature value for it (webhookSecret)
 //   POST /__fake/faults {match, status, times}  the next `times` requests whose path contains `match` get
@@ -135,6 +138,8 @@ const methodTypes = (p: J): string[] | null => {
   const v = list(p.allowed_payment_method_types ?? p.payment_method_types);
   return v.length ? v.map(String) : null;
 };
+const required = (p: J, k: string): string =>
+  p[k] === undefined || p[k] === "" ? invalid(`Missing required param: ${k}.`, k, "parameter_missing") : String(p[k]);
 const bool = (v: unknown) => v === true || v === "true";
 const int = (v: unknown, param: string): number => {
   const n = Number(v);
@@ -300,7 +305,7 @@ export async function startStripeFake(
       object: "event",
       api_version: API_VERSION,
       created: now(),
-      data: { object: structuredClone(obj), ...(previous ? { previous_attributes: previous } : {}) },
+      data: { object: clean(structuredClone(obj)), ...(previous ? { previous_attributes: previous } : {}) },
       livemode: false,
       pending_webhooks: opts.webhookUrl ? 1 : 0,
       request: { ...request },
@@ -309,27 +314,33 @@ export async function startStripeFake(
     store(evt);
     const payload = JSON.stringify(evt, null, 2);
     events.push({ id: evt.id, type, payload });
-    if (opts.webhookUrl) void deliver(evt.id, type, payload);
+    // In order: each event's first attempt waits for the previous one's; retries run on their own.
+    if (opts.webhookUrl) delivering = delivering.then(() => deliver(evt.id, type, payload, 0));
   }
   const sign = (payload: string) => sdk.webhooks.generateTestHeaderStringAsync({ payload, secret });
-  async function deliver(id: string, type: string, payload: string) {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      if (attempt) await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
-      try {
-        const res = await fetch(opts.webhookUrl as string, {
-          method: "POST",
-          headers: { "content-type": "application/json", "stripe-signature": await sign(payload) },
-          body: payload,
-        });
-        if (res.ok) {
-          console.log(`[stripe-fake] ${type} ${id} → ${res.status}`);
-          return;
-        }
-        console.log(`[stripe-fake] ${type} ${id} → ${res.status} (attempt ${attempt + 1})`);
-      } catch (e) {
-        console.log(`[stripe-fake] ${type} ${id} → ${(e as Error).message} (attempt ${attempt + 1})`);
+  let delivering: Promise<void> = Promise.resolve();
+  /** One POST to webhookUrl; on failure a retry is scheduled (1 s, 2 s, 4 s, 8 s), then it gives up. */
+  async function deliver(id: string, type: string, payload: string, attempt: number): Promise<void> {
+    let outcome: string;
+    try {
+      const res = await fetch(opts.webhookUrl as string, {
+        method: "POST",
+        headers: { "content-type": "application/json", "stripe-signature": await sign(payload) },
+        body: payload,
+        signal: AbortSignal.timeout(10_000),
+      });
+      await res.text().catch(() => "");
+      if (res.ok) {
+        console.log(`[stripe-fake] ${type} ${id} → ${res.status}`);
+        return;
       }
+      outcome = String(res.status);
+    } catch (e) {
+      outcome = (e as Error).message;
     }
+    const more = attempt < 4;
+    console.log(`[stripe-fake] ${type} ${id} → ${outcome} (attempt ${attempt + 1}${more ? ", will retry" : ", giving up"})`);
+    if (more) setTimeout(() => void deliver(id, type, payload, attempt + 1), 1000 * 2 ** attempt).unref();
   }
 
   // ---- objects ----
@@ -729,7 +740,7 @@ export async function startStripeFake(
   }
 
   function createSubscription(p: J): J {
-    const customer = get("customer", p.customer, "customer", "customer");
+    const customer = get("customer", required(p, "customer"), "customer", "customer");
     const items = list(p.items);
     if (items.length !== 1) invalid("The fake supports exactly one subscription item.", "items");
     const pr = priceOf(items[0].price, "items[0][price]");
@@ -906,6 +917,11 @@ export async function startStripeFake(
     if (p.metadata !== undefined) sub.metadata = { ...sub.metadata, ...meta(p.metadata) };
     for (const [k, v] of Object.entries(sub.metadata)) if (v === "") delete sub.metadata[k];
     if (p.default_payment_method) sub.default_payment_method = attachOrOwn(p.default_payment_method, customer.id, "default_payment_method");
+    if (p.cancel_at_period_end !== undefined && sub.schedule)
+      invalid(
+        `The subscription is managed by the subscription schedule \`${sub.schedule}\`, and updating any cancelation behavior directly is not allowed. Please update the schedule instead.`,
+        "cancel_at_period_end",
+      );
     if (p.cancel_at_period_end !== undefined) {
       sub.cancel_at_period_end = bool(p.cancel_at_period_end);
       sub.cancel_at = sub.cancel_at_period_end ? subItem(sub).current_period_end : null;
@@ -919,13 +935,13 @@ export async function startStripeFake(
         const np = priceOf(it.price, "items[0][price]");
         if (np.type !== "recurring") invalid("The price specified is set to `type=one_time`.", "items[0][price]");
         const op = subItem(sub).price;
-        if (sub.schedule)
-          invalid(
-            "The subscription is managed by the subscription schedule and cannot be updated directly.",
-            "items",
-            "subscription_schedule_managed",
-          );
         setPrice(sub, np);
+        if (sub.schedule) {
+          // The current phase follows the change; later phases still apply at their start.
+          const s = objects.get(sub.schedule) as J;
+          const ph = s.phases[s.current_phase_index ?? 0];
+          if (ph) ph.items = [{ ...ph.items[0], plan: np.id, price: np.id }];
+        }
         const behaviour = String(p.proration_behavior ?? "create_prorations");
         if (sub.status !== "trialing" && behaviour !== "none" && np.id !== op.id) {
           const amount = proration(sub, op, np, p.proration_date);
@@ -1615,7 +1631,7 @@ export async function startStripeFake(
   }
 
   function preview(p: J): J {
-    const customer = get("customer", p.customer ?? "", "customer", "customer");
+    const customer = get("customer", required(p, "customer"), "customer", "customer");
     if (!p.subscription) invalid("The fake previews the next invoice of a subscription: pass subscription.", "subscription");
     const sub = get("subscription", p.subscription, "subscription", "subscription");
     if (sub.customer !== customer.id) invalid("The subscription does not belong to this customer.", "subscription");

@@ -310,3 +310,99 @@ describe("stripe fake", () => {
     expect(portal.url).toContain(fake.url);
   });
 });
+
+describe("stripe fake: webhooks and incomplete subscriptions", () => {
+  it("POSTs events to webhookUrl with a verifiable Stripe-Signature, retrying a failure", async () => {
+    const { createServer } = await import("node:http");
+    const got: { type: string; id: string }[] = [];
+    let refuse = 1;
+    const receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => {
+        body += c;
+      });
+      req.on("end", async () => {
+        if (refuse-- > 0) {
+          res.writeHead(500).end();
+          return;
+        }
+        const event = await stripe.webhooks.constructEventAsync(
+          body,
+          String(req.headers["stripe-signature"]),
+          "whsec_test_receiver",
+          undefined,
+          Stripe.createSubtleCryptoProvider(),
+        );
+        got.push({ type: event.type, id: event.id });
+        res.writeHead(200).end("{}");
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    const addr = receiver.address() as { port: number };
+    const hooked = await startStripeFake(0, { webhookUrl: `http://127.0.0.1:${addr.port}/hook`, webhookSecret: "whsec_test_receiver" });
+    try {
+      const s = new Stripe(STRIPE_FAKE_SECRET_KEY, {
+        httpClient: Stripe.createFetchHttpClient(),
+        host: "127.0.0.1",
+        port: hooked.port,
+        protocol: "http",
+        maxNetworkRetries: 0,
+      });
+      const c = await s.customers.create({ email: "h@example.com" });
+      await s.customers.update(c.id, { name: "Hook" });
+      await expect.poll(() => got.length, { timeout: 5000 }).toBe(2);
+      // The refused first delivery came back after the next event (as with Stripe, order is not guaranteed).
+      expect(got.map((g) => g.type)).toEqual(["customer.updated", "customer.created"]);
+    } finally {
+      await hooked.close();
+      await new Promise((r) => receiver.close(r));
+    }
+  });
+
+  it("payment_behavior: a decline leaves the first invoice open and the subscription incomplete", async () => {
+    const c = await stripe.customers.create({ email: "inc@example.com" });
+    const bad = await stripe.paymentMethods.attach("pm_card_chargeDeclined", { customer: c.id });
+    const sub = await stripe.subscriptions.create({
+      customer: c.id,
+      items: [{ price: "price_atrium_starter_monthly" }],
+      default_payment_method: bad.id,
+      expand: ["latest_invoice"],
+    });
+    expect(sub.status).toBe("incomplete");
+    expect((sub.latest_invoice as Stripe.Invoice).status).toBe("open");
+    const di = await stripe.subscriptions.create({
+      customer: c.id,
+      items: [{ price: "price_atrium_starter_monthly" }],
+      payment_behavior: "default_incomplete",
+      expand: ["latest_invoice"],
+    });
+    expect(di.status).toBe("incomplete");
+    expect((di.latest_invoice as Stripe.Invoice).attempted).toBe(false);
+    const e = await stripe.subscriptions
+      .create({
+        customer: c.id,
+        items: [{ price: "price_atrium_starter_monthly" }],
+        default_payment_method: bad.id,
+        payment_behavior: "error_if_incomplete",
+      })
+      .catch((x) => x);
+    expect(e).toBeInstanceOf(Stripe.errors.StripeCardError);
+    const missing = await stripe.subscriptions.create({ items: [{ price: "price_atrium_starter_monthly" }] } as never).catch((x) => x);
+    expect(missing.code).toBe("parameter_missing");
+    expect(missing.param).toBe("customer");
+  });
+
+  it("refuses cancel_at_period_end on a scheduled subscription", async () => {
+    const c = await stripe.customers.create({ email: "sch@example.com" });
+    const sub = await stripe.subscriptions.create({
+      customer: c.id,
+      items: [{ price: "price_atrium_manager_monthly" }],
+      default_payment_method: (await stripe.paymentMethods.attach("pm_card_visa", { customer: c.id })).id,
+    });
+    const schedule = await stripe.subscriptionSchedules.create({ from_subscription: sub.id });
+    const e = await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true }).catch((x) => x);
+    expect(e.statusCode).toBe(400);
+    await stripe.subscriptionSchedules.release(schedule.id);
+    expect((await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true })).cancel_at_period_end).toBe(true);
+  });
+});
