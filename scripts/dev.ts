@@ -12,6 +12,7 @@ import { startAiServer } from "./ai-server.ts";
 import { readMigrations } from "./migrations.ts";
 import { startProviderFakes } from "./provider-fakes.ts";
 import { CONTROL_DB, migrateDatabase, ROOT, startStack, TEMPLATE_DB } from "./stack.ts";
+import { startStripeFake } from "./stripe-fake.ts";
 import { startWsProxy } from "./ws-proxy.ts";
 
 const PORT = Number(process.env.PORT ?? 8787);
@@ -19,6 +20,7 @@ const PG_PORT = Number(process.env.PG_PORT ?? 54329);
 const PROXY_PORT = Number(process.env.DB_PROXY_PORT ?? 54330);
 const AI_PORT = Number(process.env.AI_PORT ?? 54331);
 const PROVIDERS_PORT = Number(process.env.PROVIDERS_PORT ?? 54332);
+const STRIPE_PORT = Number(process.env.STRIPE_PORT ?? 54333);
 
 const log = (msg: string) => console.log(`\x1b[36m[atrium]\x1b[0m ${msg}`);
 const cleanups: (() => Promise<void>)[] = [];
@@ -118,6 +120,16 @@ async function main() {
     cleanups.push(providers.close);
     vars.INTEGRATION_PROVIDER_URL = providers.url;
     log(`provider fakes (Slack, Google, Meta, Shopify, HubSpot, Atlassian) on ${providers.url}`);
+  }
+  if (process.env.STRIPE_SECRET_KEY) {
+    // The real Stripe API (test mode, normally): the key and the webhook secret go in .dev.vars.
+    vars.STRIPE_API_URL = "";
+    log("billing calls the real Stripe API (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET from .dev.vars)");
+  } else {
+    const stripe = await startStripeFake(STRIPE_PORT, { webhookUrl: `http://127.0.0.1:${PORT}/api/v1/billing/webhook` });
+    cleanups.push(stripe.close);
+    vars.STRIPE_API_URL = stripe.url;
+    log(`Stripe fake on ${stripe.url} (events POSTed to /api/v1/billing/webhook; controls under /__fake/)`);
   }
   vars.API_URL = `http://127.0.0.1:${PORT}`;
 

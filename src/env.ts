@@ -53,6 +53,12 @@ export interface Bindings {
    * = the real hosts. Production refuses it.
    */
   INTEGRATION_PROVIDER_URL?: string;
+  /** Stripe secret key (billing); unset = billing is off. Production refuses the development key. */
+  STRIPE_SECRET_KEY?: string;
+  /** Secret that Stripe webhook signatures are verified with (`whsec_…`). */
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** Base URL of a Stripe API fake (scripts/stripe-fake.ts) instead of api.stripe.com; production refuses it. */
+  STRIPE_API_URL?: string;
   /** OAuth apps of the integrations (unset = that integration cannot be connected here). */
   SLACK_CLIENT_ID?: string;
   SLACK_CLIENT_SECRET?: string;
@@ -108,6 +114,8 @@ const VarsSchema = z
     SIGNING_KEY: secret,
     ALLOW_LOOPBACK_URLS: z.string().optional(),
     INTEGRATION_PROVIDER_URL: z.string().optional(),
+    STRIPE_API_URL: z.string().optional(),
+    STRIPE_SECRET_KEY: z.string().optional(),
   })
   .superRefine((v, ctx) => {
     if (v.ENVIRONMENT !== "production") return;
@@ -119,6 +127,9 @@ const VarsSchema = z
     }
     if (v.INTEGRATION_PROVIDER_URL)
       ctx.addIssue({ code: "custom", path: ["INTEGRATION_PROVIDER_URL"], message: "provider fakes in production" });
+    if (v.STRIPE_API_URL) ctx.addIssue({ code: "custom", path: ["STRIPE_API_URL"], message: "the Stripe fake in production" });
+    if (v.STRIPE_SECRET_KEY?.includes("atrium_local"))
+      ctx.addIssue({ code: "custom", path: ["STRIPE_SECRET_KEY"], message: "development value in production" });
   });
 
 const checked = new WeakSet<object>();

@@ -26,6 +26,10 @@ export default defineConfig({
             AI_TIMEOUT_MS: "3000",
             API_URL: "http://atrium.test",
             INTEGRATION_PROVIDER_URL: stack.providersUrl,
+            // scripts/stripe-fake.ts: the key and webhook secret are the development values it accepts and signs with.
+            STRIPE_API_URL: stack.stripeUrl,
+            STRIPE_SECRET_KEY: "sk_test_atrium_local_0123456789",
+            STRIPE_WEBHOOK_SECRET: "whsec_dev_atrium_local_0123456789abcdef",
           },
         },
       };
@@ -60,6 +64,7 @@ export default defineConfig({
             "@zip.js/zip.js/lib/zip-core-reader.js",
             "htmlparser2",
             "standardwebhooks",
+            "stripe",
           ],
         },
       },
