@@ -6,6 +6,7 @@ import { apiKeysRouter } from "./modules/api-keys";
 import { approvalsRouter } from "./modules/approvals";
 import { artifactsRouter } from "./modules/artifacts";
 import { authRouter } from "./modules/auth";
+import { billingRouter } from "./modules/billing";
 import { channelsRouter } from "./modules/channels";
 import { chatRouter } from "./modules/chat";
 import { documentsRouter } from "./modules/documents";
@@ -80,6 +81,7 @@ export function createApp() {
   app.route("/", workflowsRouter);
   app.route("/", artifactsRouter);
   app.route("/", approvalsRouter);
+  app.route("/", billingRouter);
   app.route("/", agentsRouter);
   // Static paths under /records and /recordsets (map/stream, import/…, geocode/…, trash) are
   // served by these routers before records/recordsets' parameterised ones.

@@ -32,7 +32,15 @@ export interface Registration {
  */
 export type AfterSignupHook = (
   ctx: ServiceContext,
-  a: { userId: string; workspaceId: string; email: string; plan: string; paymentMethodId?: string | undefined },
+  a: {
+    userId: string;
+    workspaceId: string;
+    email: string;
+    plan: string;
+    paymentMethodId?: string | undefined;
+    /** A Stripe payment invite's customer and subscription (paid before the account existed). */
+    stripe?: { customerId: string | null; subscriptionId: string | null } | undefined;
+  },
 ) => Promise<{ checkout_url?: string | null; subscription_id?: string | null }>;
 export const afterSignupHooks: AfterSignupHook[] = [];
 
@@ -95,7 +103,14 @@ export async function registerWithWorkspace(
     for (const hook of afterSignupHooks) {
       billing = {
         ...billing,
-        ...(await hook(ctx, { userId: user.id, workspaceId: workspace.id, email: user.email, plan: r.plan, paymentMethodId })),
+        ...(await hook(ctx, {
+          userId: user.id,
+          workspaceId: workspace.id,
+          email: user.email,
+          plan: r.plan,
+          paymentMethodId,
+          stripe: r.stripe,
+        })),
       };
     }
     await progress("issuing_tokens", 95, "Signing you in");

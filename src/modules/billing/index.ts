@@ -1,0 +1,53 @@
+import { createRouter } from "../../platform/hono";
+import { afterSignupHooks } from "../auth/service/signup";
+import { registerCancelDowngrade } from "./routes/cancel-downgrade";
+import { registerCancelSubscription } from "./routes/cancel-subscription";
+import { registerChangePlan } from "./routes/change-plan";
+import { registerCreateCheckout } from "./routes/create-checkout";
+import { registerCreateOneTimeCheckout } from "./routes/create-one-time-checkout";
+import { registerCreatePublicSetupIntent } from "./routes/create-public-setup-intent";
+import { registerCreateSetupIntent } from "./routes/create-setup-intent";
+import { registerCreateSubscription } from "./routes/create-subscription";
+import { registerEndTrial } from "./routes/end-trial";
+import { registerGetCustomerPortal } from "./routes/get-customer-portal";
+import { registerGetFeatures } from "./routes/get-features";
+import { registerGetLimits } from "./routes/get-limits";
+import { registerGetSubscription } from "./routes/get-subscription";
+import { registerGetSubscriptionStatus } from "./routes/get-subscription-status";
+import { registerGetUpcomingInvoice } from "./routes/get-upcoming-invoice";
+import { registerGetUsage } from "./routes/get-usage";
+import { registerListInvoices } from "./routes/list-invoices";
+import { registerListTiers } from "./routes/list-tiers";
+import { registerListUsageEvents } from "./routes/list-usage-events";
+import { registerPriceCheckout } from "./routes/price-checkout";
+import { registerReactivateSubscription } from "./routes/reactivate-subscription";
+import { registerStripeWebhook } from "./routes/stripe-webhook";
+import { billingAfterSignup } from "./service";
+
+/** Billing: tiers and limits, Stripe subscriptions, checkout, invoices, webhooks, credits. */
+export const billingRouter = createRouter();
+registerGetSubscriptionStatus(billingRouter);
+registerGetUpcomingInvoice(billingRouter);
+registerListUsageEvents(billingRouter);
+registerCancelDowngrade(billingRouter);
+registerCancelSubscription(billingRouter);
+registerChangePlan(billingRouter);
+registerCreateCheckout(billingRouter);
+registerCreateOneTimeCheckout(billingRouter);
+registerCreatePublicSetupIntent(billingRouter);
+registerCreateSetupIntent(billingRouter);
+registerCreateSubscription(billingRouter);
+registerEndTrial(billingRouter);
+registerGetCustomerPortal(billingRouter);
+registerGetFeatures(billingRouter);
+registerGetLimits(billingRouter);
+registerGetSubscription(billingRouter);
+registerGetUsage(billingRouter);
+registerListInvoices(billingRouter);
+registerListTiers(billingRouter);
+registerPriceCheckout(billingRouter);
+registerReactivateSubscription(billingRouter);
+registerStripeWebhook(billingRouter);
+
+// Signup creates the trial subscription or a Checkout URL through the auth module's seam.
+afterSignupHooks.push(billingAfterSignup);

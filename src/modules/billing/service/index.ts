@@ -1,0 +1,24 @@
+export {
+  checkoutOneTime,
+  checkoutSubscription,
+  createPublicSetupIntent,
+  createSetupIntent,
+  customerPortal,
+  priceLinkCheckout,
+} from "./checkout";
+export { billingAfterSignup } from "./signup";
+export {
+  cancelDowngrade,
+  cancelSubscription,
+  changePlan,
+  createSubscription,
+  endTrial,
+  getSubscription,
+  listInvoices,
+  reactivateSubscription,
+  subscriptionStatus,
+  syncSubscription,
+  upcomingInvoice,
+} from "./subscriptions";
+export { getFeatures, getLimits, getUsage, listTiers, parseLimitType, usageEvents } from "./usage";
+export { receiveStripeWebhook } from "./webhooks";
