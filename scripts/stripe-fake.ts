@@ -87,11 +87,13 @@ const DAY = 86_400;
 
 type J = Record<string, any>;
 class StripeFail extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: J,
-  ) {
+  // Plain fields, not parameter properties: `node scripts/dev.ts` strips types and cannot transform those.
+  status: number;
+  body: J;
+  constructor(status: number, body: J) {
     super(String(body.message));
+    this.status = status;
+    this.body = body;
   }
 }
 const fail = (status: number, type: string, message: string, extra: J = {}): never => {
