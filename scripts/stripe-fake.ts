@@ -1345,6 +1345,7 @@ export async function startStripeFake(
         const prev = snapshot(cu, ["email", "name", "metadata", "invoice_settings"]);
         for (const k of ["email", "name", "description", "phone"]) if (p[k] !== undefined) cu[k] = p[k] || null;
         if (p.metadata !== undefined) cu.metadata = { ...cu.metadata, ...meta(p.metadata) };
+        for (const [k, v] of Object.entries(cu.metadata)) if (v === "") delete cu.metadata[k];
         if (p.invoice_settings?.default_payment_method !== undefined) {
           if (p.invoice_settings.default_payment_method === "") cu.invoice_settings.default_payment_method = null;
           else setDefaultPm(cu, p.invoice_settings.default_payment_method);
@@ -1568,7 +1569,7 @@ export async function startStripeFake(
     }
     if (a === "billing_portal" && b === "sessions" && !c && M("POST")) {
       // billingPortal.sessions.create
-      const cu = get("customer", p.customer, "customer", "customer");
+      const cu = get("customer", required(p, "customer"), "customer", "customer");
       const id = rid("bps");
       return store({
         id,
