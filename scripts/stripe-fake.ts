@@ -8,7 +8,8 @@
 // with `object` and prefixed ids, lists `{object:"list", data, has_more, url}` (newest first,
 // `limit`, `starting_after`, `ending_before`), errors `{error:{type, code, message, param}}` with
 // Stripe's statuses (400 invalid_request_error, 402 card_error, 404 resource_missing, 401 without
-// `Authorization: Bearer sk_test_…`). A POST with an Idempotency-Key already seen gets the same response.
+// `Authorization: Bearer sk_test_…`). A POST with an Idempotency-Key already seen gets the same response
+// (with other parameters: 400 idempotency_error).
 //
 // Endpoints (SDK method in brackets):
 //   customers: POST /v1/customers [customers.create], GET|POST /v1/customers/:id [retrieve|update],
@@ -23,7 +24,9 @@
 //     [retrieve|update|cancel]
 //   subscription schedules: POST /v1/subscription_schedules {from_subscription} [create], GET|POST …/:id
 //     [retrieve|update], POST …/:id/release [release]
-//   invoices: GET /v1/invoices [list], GET /v1/invoices/:id [retrieve], POST /v1/invoices/create_preview [createPreview]
+//   invoices: GET /v1/invoices [list], GET /v1/invoices/:id [retrieve], POST /v1/invoices/:id/pay {payment_method?}
+//     [pay: a paid latest invoice makes a past_due/unpaid/incomplete subscription active],
+//     POST /v1/invoices/create_preview [createPreview]
 //   payment intents: POST /v1/payment_intents [create], GET …/:id [retrieve]
 //   billing portal: POST /v1/billing_portal/sessions [billingPortal.sessions.create]
 //   events: GET /v1/events [events.list], GET /v1/events/:id [events.retrieve]
@@ -47,7 +50,8 @@
 //   for the price, paid with the subscription's or the customer's default pm; a decline or no pm leaves the
 //   subscription `incomplete` (payment_behavior default_incomplete: not even attempted; error_if_incomplete:
 //   402 and nothing created). A decline at a renewal or at trial end → past_due; a second consecutive failed
-//   renewal → unpaid (the open invoices become uncollectible).
+//   renewal → unpaid (the open invoices become uncollectible). An incomplete subscription advanced becomes
+//   incomplete_expired (its invoice void).
 // - Plan change (update items[0][id]+items[0][price]) on an active subscription: fraction = (period_end −
 //   proration_date) / (period_end − period_start), proration_date defaulting to now; amount =
 //   round((new − old) × fraction). always_invoice: an invoice of that amount is created and paid at once
@@ -83,11 +87,13 @@ const DAY = 86_400;
 
 type J = Record<string, any>;
 class StripeFail extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: J,
-  ) {
+  // Plain fields, not parameter properties: `node scripts/dev.ts` strips types and cannot transform those.
+  status: number;
+  body: J;
+  constructor(status: number, body: J) {
     super(String(body.message));
+    this.status = status;
+    this.body = body;
   }
 }
 const fail = (status: number, type: string, message: string, extra: J = {}): never => {
@@ -272,7 +278,7 @@ export async function startStripeFake(
   /** pm id → decline code ("" = succeeds). */
   const declines = new Map<string, string>();
   const events: StoredEvent[] = [];
-  const idempotent = new Map<string, { status: number; body: string }>();
+  const idempotent = new Map<string, { status: number; body: string; path: string; params: string }>();
   const calls: StripeFakeCall[] = [];
   let faults: Fault[] = [];
   let request: { id: string | null; idempotency_key: string | null } = { id: null, idempotency_key: null };
@@ -673,16 +679,24 @@ export async function startStripeFake(
     emit("invoice.created", inv);
     emit("invoice.finalized", inv);
     if (!attempt) return { inv, paid: false };
+    return { inv, paid: payInvoice(inv, customer, sub, null) === null };
+  }
+  /** Tries to pay an open invoice (pmOverride, else the subscription's, else the customer's default pm): null when paid, else the card error (or a no-pm error). */
+  function payInvoice(inv: J, customer: J, sub: J | null, pmOverride: string | null): J | null {
     if (inv.amount_due === 0) {
       markPaid(inv);
-      return { inv, paid: true };
+      return null;
     }
-    const pmId = sub?.default_payment_method ?? customer.invoice_settings.default_payment_method;
+    const pmId = pmOverride ?? sub?.default_payment_method ?? customer.invoice_settings.default_payment_method;
     inv.attempted = true;
     inv.attempt_count++;
     if (!pmId) {
       emit("invoice.payment_failed", inv);
-      return { inv, paid: false };
+      return {
+        type: "invalid_request_error",
+        code: "invoice_no_payment_method_types",
+        message: "This customer has no attached payment source or default payment method.",
+      };
     }
     const pi = paymentIntent({ amount: Math.max(50, inv.amount_due), currency: "usd", customer: customer.id, payment_method: pmId });
     pi.amount = inv.amount_due;
@@ -712,10 +726,10 @@ export async function startStripeFake(
     if (err) {
       inv.next_payment_attempt = null;
       emit("invoice.payment_failed", inv);
-      return { inv, paid: false };
+      return err;
     }
     markPaid(inv);
-    return { inv, paid: true };
+    return null;
   }
   function markPaid(inv: J) {
     inv.status = "paid";
@@ -1020,6 +1034,20 @@ export async function startStripeFake(
       cancelNow(sub);
       return sub;
     }
+    if (sub.status === "incomplete") {
+      // Stripe expires an unpaid first invoice after 23 hours; here at the first advance.
+      const prevStatus = { status: sub.status, ended_at: null };
+      sub.status = "incomplete_expired";
+      sub.ended_at = now();
+      const inv = objects.get(sub.latest_invoice) as J | undefined;
+      if (inv?.status === "open") {
+        inv.status = "void";
+        inv.status_transitions.voided_at = now();
+        emit("invoice.voided", inv);
+      }
+      emit("customer.subscription.deleted", sub, prevStatus);
+      return sub;
+    }
     if (sub.schedule) {
       const s = objects.get(sub.schedule) as J;
       const idx = phaseAt(s, boundary);
@@ -1317,6 +1345,7 @@ export async function startStripeFake(
         const prev = snapshot(cu, ["email", "name", "metadata", "invoice_settings"]);
         for (const k of ["email", "name", "description", "phone"]) if (p[k] !== undefined) cu[k] = p[k] || null;
         if (p.metadata !== undefined) cu.metadata = { ...cu.metadata, ...meta(p.metadata) };
+        for (const [k, v] of Object.entries(cu.metadata)) if (v === "") delete cu.metadata[k];
         if (p.invoice_settings?.default_payment_method !== undefined) {
           if (p.invoice_settings.default_payment_method === "") cu.invoice_settings.default_payment_method = null;
           else setDefaultPm(cu, p.invoice_settings.default_payment_method);
@@ -1501,6 +1530,27 @@ export async function startStripeFake(
         );
       }
       if (b && !c && M("GET")) return get("invoice", b); // invoices.retrieve
+      if (b && c === "pay" && M("POST")) {
+        // invoices.pay: a retry (e.g. after the customer changed card); a paid invoice revives its subscription.
+        const inv = get("invoice", b);
+        if (inv.status !== "open") invalid(`Invoice is already ${inv.status}.`, undefined, "invoice_not_open");
+        const customer = objects.get(inv.customer) as J;
+        const subId = inv.parent?.subscription_details?.subscription;
+        const sub = subId ? (objects.get(subId) as J) : null;
+        const pmId = p.payment_method ? attachOrOwn(p.payment_method, customer.id, "payment_method") : null;
+        const err = payInvoice(inv, customer, sub, pmId);
+        if (err) {
+          const { type, message, ...rest } = err;
+          fail(type === "card_error" ? 402 : 400, type, message, rest);
+        }
+        if (sub && ["past_due", "unpaid", "incomplete"].includes(sub.status) && sub.latest_invoice === inv.id) {
+          const prev = { status: sub.status };
+          sub.status = "active";
+          (subState.get(sub.id) as SubState).failures = 0;
+          emit("customer.subscription.updated", sub, prev);
+        }
+        return inv;
+      }
     }
     if (a === "payment_intents") {
       if (!b && M("POST")) {
@@ -1519,7 +1569,7 @@ export async function startStripeFake(
     }
     if (a === "billing_portal" && b === "sessions" && !c && M("POST")) {
       // billingPortal.sessions.create
-      const cu = get("customer", p.customer, "customer", "customer");
+      const cu = get("customer", required(p, "customer"), "customer", "customer");
       const id = rid("bps");
       return store({
         id,
@@ -1785,6 +1835,15 @@ export async function startStripeFake(
       const idemKey = method === "POST" ? (req.headers["idempotency-key"] as string | undefined) : undefined;
       if (idemKey) {
         const seen = idempotent.get(`${key}:${idemKey}`);
+        if (seen && (seen.path !== path || seen.params !== JSON.stringify(params))) {
+          send(res, 400, {
+            error: {
+              type: "idempotency_error",
+              message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.`,
+            },
+          });
+          return;
+        }
         if (seen) {
           res.writeHead(seen.status, { "content-type": "application/json", "request-id": rid("req"), "idempotent-replayed": "true" });
           res.end(seen.body);
@@ -1806,7 +1865,7 @@ export async function startStripeFake(
         request = { id: null, idempotency_key: null };
       }
       const text = send(res, status, out, reqId);
-      if (idemKey) idempotent.set(`${key}:${idemKey}`, { status, body: text });
+      if (idemKey) idempotent.set(`${key}:${idemKey}`, { status, body: text, path, params: JSON.stringify(params) });
     } catch (e) {
       if (e instanceof StripeFail) {
         if (!res.headersSent) send(res, e.status, { error: e.body });

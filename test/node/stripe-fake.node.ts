@@ -406,3 +406,82 @@ describe("stripe fake: webhooks and incomplete subscriptions", () => {
     expect((await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true })).cancel_at_period_end).toBe(true);
   });
 });
+
+describe("stripe fake: retrieval and the rest", () => {
+  it("cancels now, retrieves every kind, setup-mode checkout", async () => {
+    const c = await stripe.customers.create({ email: "r@example.com" });
+    const pm = await stripe.paymentMethods.attach("pm_card_mastercard", { customer: c.id });
+    const sub = await stripe.subscriptions.create({
+      customer: c.id,
+      items: [{ price: "price_atrium_starter_monthly" }],
+      default_payment_method: pm.id,
+      metadata: { workspace: "w9" },
+    });
+    const canceled = await stripe.subscriptions.cancel(sub.id);
+    expect(canceled.status).toBe("canceled");
+    expect(canceled.ended_at).toBeTruthy();
+    expect((await stripe.subscriptions.list({ customer: c.id, status: "canceled" })).data.map((s) => s.id)).toEqual([sub.id]);
+
+    const inv = await stripe.invoices.retrieve(sub.latest_invoice as string);
+    expect(inv).toMatchObject({ object: "invoice", status: "paid", amount_paid: 2900, period_start: sub.created });
+    expect(inv.parent?.subscription_details?.metadata).toEqual({ workspace: "w9" });
+    expect(inv.lines.data[0]?.pricing?.price_details?.price).toBe("price_atrium_starter_monthly");
+    expect((await stripe.invoices.list({ customer: c.id, status: "paid" })).data).toHaveLength(1);
+    expect((await stripe.products.retrieve("prod_atrium_credits")).name).toBeTruthy();
+    const visa = await stripe.paymentMethods.retrieve("pm_card_visa");
+    expect(visa.card).toMatchObject({ brand: "visa", last4: "4242" });
+    expect(typeof visa.card?.exp_month).toBe("number");
+
+    const cs = await stripe.checkout.sessions.create({
+      mode: "setup",
+      customer: c.id,
+      currency: "usd",
+      allowed_payment_method_types: ["card"],
+      success_url: "http://app/ok",
+    });
+    await control(`checkout/${cs.id}/complete`, { payment_method: "pm_card_visa" });
+    const done = await stripe.checkout.sessions.retrieve(cs.id, { expand: ["setup_intent"] });
+    expect(done.status).toBe("complete");
+    const si = done.setup_intent as Stripe.SetupIntent;
+    expect(si.status).toBe("succeeded");
+    expect((await stripe.setupIntents.retrieve(si.id)).payment_method).toBe(si.payment_method);
+    expect((await stripe.customers.listPaymentMethods(c.id)).data).toHaveLength(2);
+  });
+});
+
+describe("stripe fake: recovery", () => {
+  it("invoices.pay with a new card revives a past_due subscription; incomplete expires; idempotency keys bind their params", async () => {
+    const c = await stripe.customers.create({ email: "rec@example.com" });
+    const bad = await stripe.paymentMethods.attach("pm_card_chargeDeclinedInsufficientFunds", { customer: c.id });
+    const sub = await stripe.subscriptions.create({
+      customer: c.id,
+      items: [{ price: "price_atrium_manager_yearly" }],
+      trial_period_days: 3,
+      default_payment_method: bad.id,
+    });
+    const pastDue = await control(`subscriptions/${sub.id}/advance`, {});
+    expect(pastDue.status).toBe("past_due");
+    const failed = await stripe.invoices.retrieve(pastDue.latest_invoice);
+    expect(failed).toMatchObject({ status: "open", amount_due: 99000, attempted: true });
+    const e = await stripe.invoices.pay(failed.id).catch((x) => x);
+    expect(e).toBeInstanceOf(Stripe.errors.StripeCardError);
+    expect(e.decline_code).toBe("insufficient_funds");
+    const good = await stripe.paymentMethods.attach("pm_card_visa", { customer: c.id });
+    const paid = await stripe.invoices.pay(failed.id, { payment_method: good.id });
+    expect(paid.status).toBe("paid");
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe("active");
+
+    const inc = await stripe.subscriptions.create({
+      customer: c.id,
+      items: [{ price: "price_atrium_starter_monthly" }],
+      default_payment_method: bad.id,
+    });
+    expect(inc.status).toBe("incomplete");
+    expect((await control(`subscriptions/${inc.id}/advance`, {})).status).toBe("incomplete_expired");
+    expect((await stripe.invoices.retrieve(inc.latest_invoice as string)).status).toBe("void");
+
+    await stripe.customers.create({ email: "k1@example.com" }, { idempotencyKey: "bound-key" });
+    const ie = await stripe.customers.create({ email: "k2@example.com" }, { idempotencyKey: "bound-key" }).catch((x) => x);
+    expect(ie).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
+  });
+});
