@@ -919,6 +919,16 @@ export async function startStripeFake(
   function updateSubscription(sub: J, p: J): J {
     if (sub.status === "canceled") invalid("A canceled subscription can only update its cancellation_details and metadata.");
     const customer = objects.get(sub.customer) as J;
+    // error_if_incomplete: an update that charges now (ending a trial, an always_invoice proration)
+    // fails with 402 before anything changes when the card declines.
+    const charges =
+      (p.trial_end === "now" && sub.status === "trialing") ||
+      (list(p.items)[0]?.price && String(p.proration_behavior) === "always_invoice" && sub.status !== "trialing");
+    if (charges && p.payment_behavior === "error_if_incomplete") {
+      const pmId = sub.default_payment_method ?? customer.invoice_settings?.default_payment_method;
+      const decline = pmId ? declines.get(pmId) : undefined;
+      if (decline) fail(402, "card_error", "Your card was declined.", { code: "card_declined", decline_code: decline });
+    }
     const prev = snapshot(sub, [
       "items",
       "status",
@@ -1189,7 +1199,8 @@ export async function startStripeFake(
         currency: "usd",
         customer: customer?.id,
         payment_method: customer ? attach(pmTemplate, customer.id).id : pmTemplate,
-        metadata: cs.metadata,
+        // As Stripe: the session's metadata stays on the session; the intent gets payment_intent_data's.
+        metadata: cs._payment_intent_metadata,
       });
       const err = charge(pi);
       if (err) fail(402, "card_error", err.message, { code: err.code, decline_code: err.decline_code, payment_intent: pi });
@@ -1677,6 +1688,7 @@ export async function startStripeFake(
       wallet_options: null,
       _line_items: items,
       _subscription_data: { trial_period_days: sd.trial_period_days, metadata: sd.metadata },
+      _payment_intent_metadata: (p.payment_intent_data as J | undefined)?.metadata ?? {},
     });
   }
 
@@ -1732,8 +1744,12 @@ export async function startStripeFake(
 
   async function control(method: string, path: string, url: URL, body: J): Promise<[number, unknown]> {
     let m = /^\/__fake\/checkout\/([^/]+)\/complete$/.exec(path);
-    if (m && method === "POST")
-      return [200, clean(checkoutComplete(get("checkout.session", m[1] as string, "checkout session"), body.payment_method))];
+    if (m && method === "POST") {
+      const cs = get("checkout.session", m[1] as string, "checkout session");
+      // The buyer's email, as typed on the Checkout page (sessions created without a customer).
+      if (body.email && !cs.customer) cs.customer_email = String(body.email);
+      return [200, clean(checkoutComplete(cs, body.payment_method))];
+    }
     m = /^\/__fake\/setup_intents\/([^/]+)\/confirm$/.exec(path);
     if (m && method === "POST") {
       const si = get("setup_intent", m[1] as string, "setupintent");

@@ -43,7 +43,10 @@ async function eventsOf(customer: string): Promise<FakeEvent[]> {
 }
 
 const post = (e: FakeEvent, signature = e.signature) =>
-  call("POST", "/api/v1/billing/webhook", { raw: e.payload, headers: { "stripe-signature": signature, "content-type": "application/json" } });
+  call("POST", "/api/v1/billing/webhook", {
+    raw: e.payload,
+    headers: { "stripe-signature": signature, "content-type": "application/json" },
+  });
 
 /** Delivers the customer's events not delivered yet, in order. */
 const delivered = new Set<string>();
@@ -61,7 +64,9 @@ async function deliver(customer: string) {
 
 const billingRow = (ws: string) =>
   withControl(async (db) => {
-    const r = (await db.execute(`SELECT * FROM workspace_billing WHERE workspace_id = '${ws}'`)) as unknown as { rows: Record<string, any>[] };
+    const r = (await db.execute(`SELECT * FROM workspace_billing WHERE workspace_id = '${ws}'`)) as unknown as {
+      rows: Record<string, any>[];
+    };
     return r.rows[0];
   });
 const planOf = (ws: string) =>
@@ -121,7 +126,10 @@ describe("billing: tiers, limits, features", () => {
     expect(bad.status).toBe(422);
     expect(JSON.stringify(bad.body.detail)).toContain("image_generations");
     const features = await as(owner).get("/api/v1/billing/features");
-    expect(features.body.features.find((f: { feature: string }) => f.feature === "custom_roles")).toMatchObject({ enabled: false, source: "tier" });
+    expect(features.body.features.find((f: { feature: string }) => f.feature === "custom_roles")).toMatchObject({
+      enabled: false,
+      source: "tier",
+    });
     // An override turns a feature on without changing the tier.
     await withControl((db) =>
       db.execute(
@@ -130,7 +138,10 @@ describe("billing: tiers, limits, features", () => {
     );
     forgetBilling(owner.workspaceId);
     const after = await as(owner).get("/api/v1/billing/features");
-    expect(after.body.features.find((f: { feature: string }) => f.feature === "custom_roles")).toMatchObject({ enabled: true, source: "override" });
+    expect(after.body.features.find((f: { feature: string }) => f.feature === "custom_roles")).toMatchObject({
+      enabled: true,
+      source: "override",
+    });
     expect((await as(owner).get("/api/v1/billing/usage/seats")).body).toMatchObject({ limit: 3, remaining: 1 });
   });
 
@@ -198,12 +209,16 @@ describe("billing: the subscription lifecycle through Stripe webhooks", () => {
     await fake(`/__fake/subscriptions/${subscription}/advance`, {});
     expect(await deliver(customer)).toContain("invoice.payment_failed");
     expect((await api.get("/api/v1/billing/subscription/status")).body).toMatchObject({ status: "past_due", is_active: true });
-    expect((await call("GET", `/api/v1/billing/subscription/status`, { token: owner.token, workspace: owner.workspaceId })).body.message).toMatch(
-      /payment failed/i,
-    );
+    expect(
+      (await call("GET", `/api/v1/billing/subscription/status`, { token: owner.token, workspace: owner.workspaceId })).body.message,
+    ).toMatch(/payment failed/i);
     await fake(`/__fake/subscriptions/${subscription}/advance`, {});
     await deliver(customer);
-    expect((await api.get("/api/v1/billing/subscription/status")).body).toMatchObject({ status: "unpaid", is_active: false, requires_payment: true });
+    expect((await api.get("/api/v1/billing/subscription/status")).body).toMatchObject({
+      status: "unpaid",
+      is_active: false,
+      requires_payment: true,
+    });
   });
 
   it("a redelivered event is a 200 no-op; a bad or old signature is a 400 that changes nothing", async () => {
@@ -214,8 +229,11 @@ describe("billing: the subscription lifecycle through Stripe webhooks", () => {
     expect(again.body).toMatchObject({ received: true, duplicate: true });
     const before = await billingRow(owner.workspaceId);
     // Tampered payload, wrong secret, and a signature older than the 300 s tolerance.
-    const tampered = first.payload.replace('"trialing"', '"canceled"');
-    expect((await call("POST", "/api/v1/billing/webhook", { raw: tampered, headers: { "stripe-signature": first.signature } })).status).toBe(400);
+    const tampered = first.payload.replace(first.id, `${first.id}x`);
+    expect(tampered).not.toBe(first.payload);
+    expect(
+      (await call("POST", "/api/v1/billing/webhook", { raw: tampered, headers: { "stripe-signature": first.signature } })).status,
+    ).toBe(400);
     const wrong = await stripe.webhooks.generateTestHeaderStringAsync({ payload: first.payload, secret: "whsec_not_ours_0123456789" });
     const old = await stripe.webhooks.generateTestHeaderStringAsync({
       payload: first.payload.replace(first.id, "evt_replayed_old"),
@@ -225,7 +243,14 @@ describe("billing: the subscription lifecycle through Stripe webhooks", () => {
     const bad1 = await post(first, wrong);
     expect(bad1.status).toBe(400);
     expect(bad1.body).toMatchObject({ code: "bad_request" });
-    expect((await call("POST", "/api/v1/billing/webhook", { raw: first.payload.replace(first.id, "evt_replayed_old"), headers: { "stripe-signature": old } })).status).toBe(400);
+    expect(
+      (
+        await call("POST", "/api/v1/billing/webhook", {
+          raw: first.payload.replace(first.id, "evt_replayed_old"),
+          headers: { "stripe-signature": old },
+        })
+      ).status,
+    ).toBe(400);
     expect((await call("POST", "/api/v1/billing/webhook", { raw: first.payload })).status).toBe(400);
     expect(await billingRow(owner.workspaceId)).toEqual(before);
   });
@@ -323,7 +348,9 @@ describe("billing: the subscription lifecycle through Stripe webhooks", () => {
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     expect(created.body).toMatchObject({ status: "trialing", tier: "manager", trial_days: 3 });
     expect(await planOf(owner.workspaceId)).toBe("manager");
-    expect((await as(owner).post("/api/v1/billing/subscription", { tier: "manager", setup_intent_id: si.body.setup_intent_id })).status).toBe(409);
+    expect(
+      (await as(owner).post("/api/v1/billing/subscription", { tier: "manager", setup_intent_id: si.body.setup_intent_id })).status,
+    ).toBe(409);
     const upcoming = await as(owner).get("/api/v1/billing/invoices/upcoming");
     expect(upcoming.status).toBe(200);
     expect(upcoming.body.amount_due).toBe(9900);
@@ -394,7 +421,9 @@ describe("billing: one-time payments and price links", () => {
     const customer = typeof session.customer === "string" ? session.customer : (session.customer?.id as string);
     await deliver(customer);
     const invite = await withControl(async (db) => {
-      const q = (await db.execute(`SELECT code, plan, stripe_subscription_id FROM payment_invites WHERE email = '${email}'`)) as unknown as {
+      const q = (await db.execute(
+        `SELECT code, plan, stripe_subscription_id FROM payment_invites WHERE email = '${email}'`,
+      )) as unknown as {
         rows: { code: string; plan: string; stripe_subscription_id: string }[];
       };
       return q.rows[0];

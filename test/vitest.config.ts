@@ -64,7 +64,6 @@ export default defineConfig({
             "@zip.js/zip.js/lib/zip-core-reader.js",
             "htmlparser2",
             "standardwebhooks",
-            "stripe",
           ],
         },
       },

@@ -101,8 +101,8 @@ export async function checkoutOneTime(ctx: ServiceContext, input: OneTimeInput) 
       customer,
       line_items: [{ price: price.id, quantity: 1 }],
       client_reference_id: ws,
+      // Not on the payment intent: its payment_intent.succeeded must not credit the pack a second time.
       metadata,
-      payment_intent_data: { metadata },
       success_url: success,
       cancel_url: cancel,
     }),

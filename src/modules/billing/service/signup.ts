@@ -29,11 +29,12 @@ export const billingAfterSignup: AfterSignupHook = async (ctx, a) => {
   }
   await saveBilling(ctx.control, ws, { status: "trialing", trialEndsAt: new Date(Date.now() + tier.trial_days * 86_400_000) });
   if (a.paymentMethodId) {
-    const pm = a.paymentMethodId;
+    const given = a.paymentMethodId;
     const stripe = stripeOf(ctx.env);
     const customer = await ensureCustomer(ctx, ws);
     const price = await priceByLookupKey(ctx, tierLookupKey(tier.id, "monthly"));
-    await callStripe("payment method", () => stripe.paymentMethods.attach(pm, { customer }));
+    // Attaching may mint the customer's own copy (test tokens, cards from a setup intent): use its id.
+    const pm = (await callStripe("payment method", () => stripe.paymentMethods.attach(given, { customer }))).id;
     await callStripe("customer", () => stripe.customers.update(customer, { invoice_settings: { default_payment_method: pm } }));
     const sub = await callStripe("subscription", () =>
       stripe.subscriptions.create(

@@ -111,9 +111,12 @@ export async function createSubscription(
     pm = typeof si.payment_method === "string" ? si.payment_method : si.payment_method?.id;
   }
   if (!pm) throw invalidField(["body", "payment_method_id"], "No payment method");
-  const method = pm;
+  const given = pm;
   const price = await priceByLookupKey(ctx, tierLookupKey(tier.id, period));
-  if (input.payment_method_id) await callStripe("payment method", () => stripe.paymentMethods.attach(method, { customer }));
+  // A bare payment method is attached first (its attached copy's id is the one to use).
+  const method = input.payment_method_id
+    ? (await callStripe("payment method", () => stripe.paymentMethods.attach(given, { customer }))).id
+    : given;
   await callStripe("customer", () => stripe.customers.update(customer, { invoice_settings: { default_payment_method: method } }));
   const trial = existing?.stripeSubscriptionId ? 0 : tier.trial_days;
   const sub = await callStripe("subscription", () =>
