@@ -19,7 +19,9 @@ describe("signup → login → me", () => {
       expires_in: 900,
       user: { email, full_name: "Ada", is_active: true, is_verified: true },
       workspace: { name: "Ada & Co", slug: expect.stringMatching(/^ada-co/), status: "active", role: "owner" },
-      checkout_url: null,
+      // No card given: a local trial and Stripe Checkout to subscribe (billing.test.ts covers the rest).
+      checkout_url: expect.stringMatching(/\/checkout\/cs_/),
+      subscription_id: null,
     });
     expect(r.body.workspace_id).toBe(r.body.workspace.id);
 
