@@ -258,3 +258,52 @@ const Invoice = z.object({
 export const InvoicesSchema = z.object({ invoices: z.array(Invoice), has_more: z.boolean() }).openapi("BillingInvoices");
 export const UpcomingInvoiceSchema = Invoice.extend({ next_payment_attempt: nullableIso }).openapi("BillingUpcomingInvoice");
 export const WebhookAckSchema = z.object({ received: z.boolean(), duplicate: z.boolean(), type: z.string() }).openapi("StripeWebhookAck");
+
+export const CreditBalanceSchema = z
+  .object({
+    balance: z.number(),
+    held: z.number(),
+    available: z.number(),
+    included_credits: z.number(),
+    purchased_credits: z.number(),
+    burn_rate_per_hour: z.number(),
+    updated_at: nullableIso,
+  })
+  .openapi("CreditBalance");
+export const UsageChartSchema = z
+  .object({
+    daily_usage: z.array(z.object({ date: z.string(), credits: z.number(), requests: z.number() })),
+    model_breakdown: z.array(z.object({ model: z.string().nullable(), credits: z.number(), requests: z.number() })),
+  })
+  .openapi("CreditUsageChart");
+export const PurchaseResultSchema = z
+  .object({
+    status: z.enum(["succeeded", "checkout_required"]),
+    checkout_url: z.string().nullable(),
+    credits: z.number(),
+    payment_intent_id: z.string().optional(),
+    balance: z.number().nullable(),
+  })
+  .openapi("CreditPurchaseResult");
+export const AutoReloadSchema = z
+  .object({
+    enabled: z.boolean(),
+    threshold_credits: z.number().nullable(),
+    reload_amount: z.number().nullable(),
+    payment_method_id: z.string().nullable(),
+    last_reload_at: nullableIso,
+    last_error: z.string().nullable(),
+  })
+  .openapi("AutoReload");
+export const AlertSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(["low_balance", "daily_spend", "monthly_spend"]),
+    threshold: z.number(),
+    channels: z.array(z.enum(["email", "in_app"])),
+    enabled: z.boolean(),
+    last_triggered_at: nullableIso,
+    created_at: z.string(),
+  })
+  .openapi("SpendingAlert");
+export const AlertsSchema = z.object({ alerts: z.array(AlertSchema) }).openapi("SpendingAlerts");

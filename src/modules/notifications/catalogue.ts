@@ -129,6 +129,14 @@ export const EVENT_TYPES = {
     // The approval module emails each decider its own signed approve/reject link itself.
     defaults: on(false),
   },
+  credits_low: {
+    category: "Billing",
+    label: "AI credits alert",
+    description: "A spending alert you set up fired (low balance, daily or monthly spend).",
+    highlight: true,
+    // Billing emails the alert itself when the alert's channels include email.
+    defaults: on(false),
+  },
 } as const satisfies Record<string, EventTypeDefinition>;
 
 export type EventType = keyof typeof EVENT_TYPES;

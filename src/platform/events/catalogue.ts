@@ -182,6 +182,16 @@ export const EVENT_CATALOGUE = {
       actor_member_id: MemberRef,
     }),
   },
+  "credits.low": {
+    description: "A spending alert fired: the AI credit balance fell below its threshold, or spend reached it.",
+    data: z.object({
+      alert_id: Id,
+      alert_type: z.enum(["low_balance", "daily_spend", "monthly_spend"]),
+      threshold: z.number().int(),
+      value: z.number().describe("The balance (low_balance) or the spend that crossed the threshold"),
+      balance: z.number(),
+    }),
+  },
   "webhook.test": {
     description: "Sent by the test endpoint only; its data is the caller's payload.",
     data: z.record(z.string(), z.unknown()),

@@ -22,3 +22,14 @@ export {
 } from "./subscriptions";
 export { getFeatures, getLimits, getUsage, listTiers, parseLimitType, usageEvents } from "./usage";
 export { receiveStripeWebhook } from "./webhooks";
+export {
+  createAlert,
+  deleteAlert,
+  getAutoReload,
+  getCreditBalance,
+  getUsageChart,
+  listAlerts,
+  onBalanceChange,
+  purchaseCredits,
+  setAutoReload,
+} from "./credits";
