@@ -7,6 +7,7 @@ import { sendNotificationDigests } from "./modules/notifications/digest";
 import { purgeTrashedRecordsets } from "./modules/recordsets/service";
 import { sweepEvents } from "./modules/webhooks/sweep";
 import { sweepWorkflows } from "./modules/workflows/service";
+import { releaseExpiredHolds } from "./platform/ai/credits";
 import { createContext, type ServiceContext } from "./platform/context";
 import { uuidv7 } from "./platform/ids";
 import { jobs } from "./platform/jobs/tables";
@@ -103,5 +104,6 @@ export async function scheduled(controller: ScheduledController, env: Bindings, 
   run("sweep_stale_agent_runs", sweepStaleAgentRuns(env), "marked stale agent runs failed");
   run("sweep_events", asCron(env, sweepEvents), "published or re-queued events and deliveries");
   run("sweep_approvals", asCron(env, sweepApprovals), "expired approvals or re-ran their hooks");
+  run("release_expired_credit_holds", asCron(env, releaseExpiredHolds), "released expired AI credit holds", "warn");
   run("reap_integration_runs", asCron(env, reapStaleIntegrationRuns), "marked stale integration sync runs failed", "warn");
 }

@@ -190,16 +190,20 @@ describe("AI - Image", () => {
 
   it("the plan's monthly image limit is a 402 before the model is called", async () => {
     const who = await signup();
-    await withControl((db) => db.update(workspaces).set({ plan: "free" }).where(eq(workspaces.id, who.workspaceId)));
+    await withControl((db) => db.update(workspaces).set({ plan: "trial" }).where(eq(workspaces.id, who.workspaceId)));
     const gen = (n: number) =>
       call("POST", "/api/v1/ai/image/generate", { token: who.token, workspace: who.workspaceId, body: { prompt: "p", n } });
-    expect((await gen(4)).status).toBe(402);
-    expect((await gen(3)).status).toBe(200);
+    for (const n of [4, 4]) expect((await gen(n)).status).toBe(200);
+    const first = await gen(4);
+    expect(first.status).toBe(402);
+    expect(first.body.code).toBe("limit_exceeded");
+    expect((await gen(2)).status).toBe(200);
     const over = await gen(1);
     expect(over.status).toBe(402);
-    expect(over.body.code).toBe("insufficient_credits");
+    expect(over.body.code).toBe("limit_exceeded");
+    expect(over.body.limit).toMatchObject({ type: "image_generations", limit: 10, used: 10, requested: 1 });
     const models = await call("GET", "/api/v1/ai/image/models", { token: who.token, workspace: who.workspaceId });
-    expect(models.body.limits).toEqual({ plan: "free", images_per_month: 3, used_this_month: 3 });
+    expect(models.body.limits).toEqual({ plan: "trial", images_per_month: 10, used_this_month: 10 });
   });
 });
 

@@ -1,13 +1,14 @@
 // The AI gateway (src/platform/ai) through the real app and the real `openai` SDK against the
 // local model server (scripts/ai-server.ts): sync and streaming, tool calls, extraction with a
 // repair retry, usage and credits recorded once per call, 402 before any provider call, provider
-// failures (502), timeouts (504), cut streams (incomplete), test-mode keys, the starting grant.
+// failures (502), timeouts (504), cut streams (incomplete), test-mode keys, the monthly grant.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEV_MODEL } from "../scripts/ai-server";
-import { chat, chatStream, embed, planLimits } from "../src/platform/ai";
+import { chat, chatStream, embed, periodOf } from "../src/platform/ai";
 import { aiCreditLedger } from "../src/platform/ai/credit-tables";
 import { aiUsage } from "../src/platform/ai/tables";
+import { tierOf } from "../src/platform/billing/tiers";
 import { createContext, type ServiceContext } from "../src/platform/context";
 import type { Db } from "../src/platform/db";
 import { call, databaseUrl, env, readSse, type SignedUp, signup, withControl, withDb } from "./harness";
@@ -242,7 +243,7 @@ describe("credits", () => {
     expect(await balance(who.workspaceId)).toBe(0);
   });
 
-  it("a new workspace gets its plan's starting grant exactly once, even under concurrent first calls", async () => {
+  it("a new workspace gets its tier's monthly grant exactly once, even under concurrent first calls", async () => {
     const who = await signup();
     expect(await ledger(who.workspaceId)).toHaveLength(0);
     const rs = await Promise.all([1, 2, 3].map((i) => post(who, "/api/v1/ai/llm/complete", { prompt: `first ${i}`, model: DEV_MODEL })));
@@ -251,8 +252,8 @@ describe("credits", () => {
     const grants = rows.filter((l) => l.kind === "grant");
     expect(grants).toHaveLength(1);
     const usage = await call("GET", "/api/v1/ai/llm/usage", { token: who.token, workspace: who.workspaceId });
-    const grant = planLimits(usage.body.credits.plan).startingGrant;
-    expect(grants[0]).toMatchObject({ amount: grant, reference: "starting_grant" });
+    const grant = tierOf(usage.body.credits.plan).limits.ai_credits!;
+    expect(grants[0]).toMatchObject({ amount: grant, reference: `grant:${periodOf().key}` });
     expect(rows.filter((l) => l.kind === "consumption")).toHaveLength(3);
     const spent = rs.reduce((s, r) => s + (r.body.credits as number), 0);
     expect(await balance(who.workspaceId)).toBe(grant - spent);

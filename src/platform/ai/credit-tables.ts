@@ -3,14 +3,14 @@ import { index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg
 import { createdAt, pk } from "../db/columns";
 import { workspaces } from "../identity/tables";
 
-export const CREDIT_ENTRY_KINDS = ["grant", "purchase", "consumption", "refund"] as const;
+export const CREDIT_ENTRY_KINDS = ["grant", "purchase", "consumption", "refund", "expiry", "adjustment"] as const;
 export type CreditEntryKind = (typeof CREDIT_ENTRY_KINDS)[number];
 
 /**
  * Control database: the AI credit ledger. Append-only: rows are never updated or deleted, and a
- * workspace's balance is the sum of `amount` (grants, purchases and refunds positive, consumption
- * negative). `reference` makes an entry idempotent per workspace (the plan's starting grant,
- * a payment id).
+ * workspace's balance is the sum of `amount` (grants, purchases and refunds positive; consumption
+ * and the expiry of unused included credits negative; adjustments either). `reference` makes an
+ * entry idempotent per workspace (`grant:YYYY-MM`, `expiry:<grant id>`, a payment id).
  */
 export const aiCreditLedger = pgTable(
   "ai_credit_ledger",

@@ -97,6 +97,7 @@ export async function extract<T = Record<string, unknown>>(ctx: ServiceContext, 
         ...(errorCode ? { errorCode } : {}),
       },
       p.stamp,
+      p.hold,
     );
 
   let problems: string[] = [];

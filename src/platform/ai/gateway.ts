@@ -6,10 +6,11 @@ import type {
   ChatCompletionTool,
 } from "openai/resources/chat/completions";
 import type { Stream } from "openai/streaming";
+import { requireActiveSubscription, requireWithinLimit } from "../billing/limits";
 import type { ServiceContext } from "../context";
 import { ServiceError } from "../errors";
 import { client, isAbort, providerError } from "./client";
-import { creditsFor, isFreeOfCharge, type PriceKind, requireCredits } from "./credits";
+import { type CreditHold, creditsFor, DEFAULT_COMPLETION_ESTIMATE, type PriceKind, releaseCredits, reserveCredits } from "./credits";
 import { workspaceDefaultModel } from "./defaults";
 import { type DetachedContext, detachContext } from "./detach";
 import { type Capability, DEFAULT_MODELS, estimateTokens, type ModelInfo, resolveModel } from "./models";
@@ -98,11 +99,17 @@ export interface Prepared {
   free: boolean;
   promptEstimate: number;
   stamp: ActorStamp;
+  /** The call's credit reservation (null for free actors): settled or released once, by recordCall. */
+  hold: CreditHold | null;
 }
 
 /**
  * Resolves the model (422 unknown or lacking a capability), checks the prompt fits its context
- * window (413) and that the workspace can pay at least the call's minimum price (402).
+ * window (413), that the subscription gives access (402 payment_required), the monthly image
+ * limit (402 limit_exceeded) and then reserves the call's credits (402 insufficient_credits).
+ * The hold is sized on the prompt plus the largest completion (max_tokens, else
+ * DEFAULT_COMPLETION_ESTIMATE capped by the model's output limit). Whoever gets a Prepared
+ * must end it with recordCall (or releasePrepared when the call never runs).
  */
 export async function prepare(
   ctx: ServiceContext,
@@ -112,16 +119,21 @@ export async function prepare(
     operation: string;
     needs: Capability[];
     promptTokens: number;
+    /** Completion tokens the call may produce (token-priced kinds). */
+    maxTokens?: number | undefined;
+    /** Tokens priced besides the prompt estimate (embeddings: the inputs). */
+    pricedTokens?: number;
     units?: number;
+    /** Generated images: checked against the plan's monthly limit. */
+    images?: number;
     defaultFor?: keyof typeof DEFAULT_MODELS;
   },
 ): Promise<Prepared> {
   const primary = o.needs[0] ?? "streaming";
   let model = o.model !== undefined ? resolveModel(o.model, primary) : undefined;
-  const needed = creditsFor(o.kind, o.promptTokens, o.units ?? 1);
   const [fallback] = await Promise.all([
     model || (o.defaultFor ?? "chat") !== "chat" ? Promise.resolve(null) : workspaceDefaultModel(ctx),
-    requireCredits(ctx, needed),
+    o.images ? requireWithinLimit(ctx, "image_generations", o.images) : requireActiveSubscription(ctx),
   ]);
   model ??= resolveModel(fallback ?? DEFAULT_MODELS[o.defaultFor ?? "chat"], primary, ["body", "model"]);
   for (const cap of o.needs) {
@@ -133,7 +145,29 @@ export async function prepare(
       `The prompt is about ${o.promptTokens} tokens; ${model.id} accepts ${model.contextWindow}. Shorten it or choose a larger model`,
     );
   }
-  return { model, kind: o.kind, operation: o.operation, free: isFreeOfCharge(ctx), promptEstimate: o.promptTokens, stamp: actorStamp(ctx) };
+  const completion =
+    o.kind === "embeddings"
+      ? 0
+      : (o.maxTokens ?? Math.min(DEFAULT_COMPLETION_ESTIMATE, model.maxOutputTokens || DEFAULT_COMPLETION_ESTIMATE));
+  const hold = await reserveCredits(ctx, creditsFor(o.kind, (o.pricedTokens ?? o.promptTokens) + completion, o.units ?? 1));
+  return { model, kind: o.kind, operation: o.operation, free: hold === null, promptEstimate: o.promptTokens, stamp: actorStamp(ctx), hold };
+}
+
+/** Gives back the hold of a prepared call that will not run (a later check failed). */
+export function releasePrepared(ctx: ServiceContext, p: Prepared): Promise<void> {
+  return releaseCredits(ctx, p.hold);
+}
+
+/** Runs `work` for a prepared call; a throw before recordCall ended the hold releases it. */
+export async function guarded<T>(ctx: ServiceContext, p: Prepared, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    await releasePrepared(ctx, p).catch((err) =>
+      console.error(JSON.stringify({ level: "error", msg: "credit hold not released", request_id: ctx.requestId, error: String(err) })),
+    );
+    throw e;
+  }
 }
 
 function needsOf(req: ChatRequest, extra: Capability[] = []): Capability[] {
@@ -250,6 +284,7 @@ export async function failed(ctx: ServiceContext, p: Prepared, started: number, 
       errorCode: err.code,
     },
     p.stamp,
+    p.hold,
   );
   return err;
 }
@@ -262,6 +297,7 @@ export async function chat(ctx: ServiceContext, req: ChatRequest): Promise<ChatR
     operation: req.operation,
     needs: needsOf(req),
     promptTokens: estimatePromptTokens(req.messages, req.tools),
+    maxTokens: req.maxTokens,
   });
   return runChat(ctx, p, req);
 }
@@ -288,6 +324,7 @@ export async function runChat(ctx: ServiceContext, p: Prepared, req: ChatRequest
       free: p.free,
     },
     p.stamp,
+    p.hold,
   );
   return {
     text: raw.text,
@@ -327,6 +364,7 @@ export function prepareStream(ctx: ServiceContext, req: ChatRequest): Promise<Pr
     operation: req.operation,
     needs: needsOf(req, ["streaming"]),
     promptTokens: estimatePromptTokens(req.messages, req.tools),
+    maxTokens: req.maxTokens,
   });
 }
 
@@ -357,6 +395,7 @@ export async function* streamPrepared(
         d.ctx,
         { model: p.model, operation: p.operation, kind: p.kind, free: p.free, latencyMs: Date.now() - started, ...o },
         p.stamp,
+        p.hold,
       );
     } finally {
       await d.close();

@@ -1,23 +1,33 @@
 /**
  * The AI gateway: every AI feature goes through here. One OpenAI-compatible model server
- * (OPENAI_BASE_URL; locally scripts/ai-server.ts), a model registry, credits checked before any
- * provider call, and one usage row per call. Modules import from "platform/ai".
+ * (OPENAI_BASE_URL; locally scripts/ai-server.ts), a model registry, credits reserved before any
+ * provider call and settled after it, and one usage row per call. Modules import from "platform/ai".
  */
 import type { ServiceContext } from "../context";
 import { chat } from "./gateway";
 import { DEFAULT_MODELS } from "./models";
 
 export { client, providerError, timeoutMs } from "./client";
+export { creditBalance, creditUsageChart, spendSince } from "./credit-reports";
 export {
+  type AfterBalanceChangeHook,
+  afterBalanceChangeHooks,
   appendLedger,
+  type CreditHold,
   creditStatus,
   creditSummary,
   creditsFor,
+  DEFAULT_COMPLETION_ESTIMATE,
+  ensureMonthlyGrant,
+  grantMonthlyCredits,
+  HOLD_TTL_MS,
   isFreeOfCharge,
   OPERATION_CREDITS,
-  PLAN_LIMITS,
-  planLimits,
-  requireCredits,
+  periodOf,
+  releaseCredits,
+  releaseExpiredHolds,
+  reserveCredits,
+  settleCredits,
   TOKENS_PER_CREDIT,
 } from "./credits";
 export { DEFAULT_MODEL_TTL_MS, forgetWorkspaceDefaultModel, workspaceDefaultModel } from "./defaults";
@@ -34,6 +44,7 @@ export {
   estimatePromptTokens,
   type Prepared,
   prepareStream,
+  releasePrepared,
   streamPrepared,
   type ToolCall,
   type ToolSpec,
@@ -62,7 +73,7 @@ export {
   resolveModel,
   tokenCost,
 } from "./models";
-export { imagesThisMonth, type UsageQuery, usageStats } from "./usage";
+export { type UsageQuery, usageStats } from "./usage";
 
 /** The default chat model when neither the call nor the workspace names one. */
 export const DEFAULT_CHAT_MODEL = DEFAULT_MODELS.chat;

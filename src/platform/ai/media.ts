@@ -5,10 +5,9 @@ import { ServiceError } from "../errors";
 import { uuidv7 } from "../ids";
 import { signDownloadUrl } from "../signed-urls";
 import { client, providerError } from "./client";
-import { creditStatus } from "./credits";
-import { type ChatResult, type ContentPart, estimatePromptTokens, failed, prepare, runChat } from "./gateway";
+import { type ChatResult, type ContentPart, estimatePromptTokens, failed, guarded, type Prepared, prepare, runChat } from "./gateway";
 import { estimateTokens } from "./models";
-import { imagesThisMonth, recordCall } from "./usage";
+import { recordCall } from "./usage";
 
 // ---- vision ---------------------------------------------------------------------------------
 
@@ -59,6 +58,7 @@ export async function analyzeImages(
     operation: req.operation ?? "vision",
     needs: ["vision"],
     promptTokens: estimatePromptTokens(messages),
+    maxTokens: req.maxTokens,
   });
   return runChat(ctx, p, { operation: p.operation, messages, maxTokens: req.maxTokens });
 }
@@ -128,6 +128,7 @@ export async function transcribe(
       metadata: { bytes: req.file.size, filename: req.filename },
     },
     p.stamp,
+    p.hold,
   );
   return { text: res.text, language: res.language ?? null, duration_seconds: seconds, model: p.model.id, credits };
 }
@@ -146,7 +147,8 @@ export interface GeneratedImage {
 }
 
 /**
- * Text to image. The plan's monthly image limit and the credits are checked first (402);
+ * Text to image. The plan's monthly image limit (402 limit_exceeded) and the credits (402
+ * insufficient_credits) are checked first;
  * images are stored in R2 and returned as signed download URLs.
  */
 export async function generateImages(
@@ -161,16 +163,18 @@ export async function generateImages(
     needs: ["images"],
     promptTokens: estimateTokens(req.prompt),
     units: n,
+    images: n,
     defaultFor: "images",
   });
-  const [status, used] = await Promise.all([creditStatus(ctx), imagesThisMonth(ctx)]);
-  const limit = status.limits.imagesPerMonth;
-  if (limit !== null && used + n > limit) {
-    throw new ServiceError(
-      "insufficient_credits",
-      `The ${status.plan} plan allows ${limit} generated images a month; ${used} used. Upgrade the plan for more`,
-    );
-  }
+  return guarded(ctx, p, () => runImages(ctx, p, req, n));
+}
+
+async function runImages(
+  ctx: ServiceContext,
+  p: Prepared,
+  req: { prompt: string; size?: ImageSize | undefined },
+  n: number,
+): Promise<{ images: GeneratedImage[]; model: string; credits: number }> {
   const started = Date.now();
   let data: { b64_json?: string | undefined; url?: string | undefined; revised_prompt?: string | undefined }[];
   try {
@@ -225,6 +229,7 @@ export async function generateImages(
       metadata: { keys: images.map((i) => i.key) },
     },
     p.stamp,
+    p.hold,
   );
   return { images, model: p.model.id, credits };
 }
@@ -253,8 +258,18 @@ export async function embed(
     operation: req.operation ?? "embeddings",
     needs: ["embeddings"],
     promptTokens: 0,
+    pricedTokens: estimate,
     defaultFor: "embeddings",
   });
+  return guarded(ctx, p, () => runEmbed(ctx, p, req, estimate));
+}
+
+async function runEmbed(
+  ctx: ServiceContext,
+  p: Prepared,
+  req: { input: string[]; dimensions?: number | undefined },
+  estimate: number,
+): Promise<{ vectors: number[][]; model: string; usage: { promptTokens: number }; credits: number }> {
   const tooLong = req.input.findIndex((t) => p.model.contextWindow > 0 && estimateTokens(t) > p.model.contextWindow);
   if (tooLong >= 0) throw new ServiceError("payload_too_large", `Text ${tooLong + 1} is longer than ${p.model.id} accepts`);
   const started = Date.now();
@@ -285,6 +300,7 @@ export async function embed(
       free: p.free,
     },
     p.stamp,
+    p.hold,
   );
   return { vectors, model: p.model.id, usage: { promptTokens }, credits };
 }

@@ -2,7 +2,7 @@ import { and, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import type { ServiceContext } from "../context";
 import { invalidField } from "../errors";
 import { uuidv7 } from "../ids";
-import { appendLedger, creditsFor, type PriceKind } from "./credits";
+import { appendLedger, type CreditHold, creditsFor, type PriceKind, releaseCredits, settleCredits } from "./credits";
 import { type ModelInfo, tokenCost } from "./models";
 import { aiUsage } from "./tables";
 
@@ -46,11 +46,12 @@ export function chargeOf(o: Pick<CallOutcome, "kind" | "status" | "free" | "prom
 }
 
 /**
- * Records one finished gateway call: a usage row in the workspace database and, when it cost
- * anything, one consumption entry in the credit ledger. Failed calls cost nothing; a stream cut
- * mid-way pays for what it generated. Called exactly once per call.
+ * Records one finished gateway call: a usage row in the workspace database and ends its credit
+ * hold: settled with one consumption entry when it cost anything, released when not. Failed
+ * calls cost nothing; a stream cut mid-way pays for what it generated. Called exactly once per
+ * call. Without a hold (a caller that did not reserve) a paid call appends its entry directly.
  */
-export async function recordCall(ctx: ServiceContext, o: CallOutcome, stamp: ActorStamp = actorStamp(ctx)) {
+export async function recordCall(ctx: ServiceContext, o: CallOutcome, stamp: ActorStamp = actorStamp(ctx), hold: CreditHold | null = null) {
   const promptTokens = o.promptTokens ?? 0;
   const completionTokens = o.completionTokens ?? 0;
   const units = o.units ?? 0;
@@ -79,22 +80,15 @@ export async function recordCall(ctx: ServiceContext, o: CallOutcome, stamp: Act
       requestId: ctx.requestId,
       metadata: o.metadata ?? {},
     }),
-    credits > 0
-      ? appendLedger(ctx, { kind: "consumption", amount: -credits, operation: o.operation, model: o.model.id, usageId: id })
-      : Promise.resolve(),
+    hold
+      ? credits > 0
+        ? settleCredits(ctx, hold, credits, { operation: o.operation, model: o.model.id, usageId: id })
+        : releaseCredits(ctx, hold)
+      : credits > 0
+        ? appendLedger(ctx, { kind: "consumption", amount: -credits, operation: o.operation, model: o.model.id, usageId: id })
+        : Promise.resolve(),
   ]);
   return { usageId: id, credits, costUsd };
-}
-
-/** Images generated this calendar month (UTC), for the plan's tier limit. */
-export async function imagesThisMonth(ctx: ServiceContext): Promise<number> {
-  const now = new Date();
-  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const [r] = await ctx.db
-    .select({ n: sql<string>`COALESCE(SUM(${aiUsage.units}), 0)` })
-    .from(aiUsage)
-    .where(and(eq(aiUsage.operation, "image"), eq(aiUsage.status, "ok"), gte(aiUsage.createdAt, start)));
-  return Number(r?.n ?? 0);
 }
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;

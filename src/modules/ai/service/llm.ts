@@ -11,6 +11,7 @@ import {
   getModel,
   modelsWith,
   prepareStream,
+  releasePrepared,
   streamPrepared,
   tokenCost,
   usageStats,
@@ -128,7 +129,10 @@ export async function streamCompletion(ctx: ServiceContext, input: CompletionReq
   // The permission and the gateway's checks (model, credits) are independent round trips: run
   // them together; the permission's 403 wins, and no provider call starts unless both pass.
   const [allowed, prepared] = await Promise.allSettled([requirePermission(ctx, "can_use_ai"), prepareStream(ctx, req)]);
-  if (allowed.status === "rejected") throw allowed.reason;
+  if (allowed.status === "rejected") {
+    if (prepared.status === "fulfilled") await releasePrepared(ctx, prepared.value);
+    throw allowed.reason;
+  }
   if (prepared.status === "rejected") throw prepared.reason;
   const it = streamPrepared(ctx, prepared.value, req);
   // Nothing below reads the request's databases (the gateway writes usage through a detached

@@ -1,14 +1,5 @@
-import {
-  analyzeImages,
-  creditStatus,
-  creditsFor,
-  DEFAULT_MODELS,
-  generateImages,
-  IMAGE_SIZES,
-  imagesThisMonth,
-  modelsWith,
-  transcribe,
-} from "../../../platform/ai";
+import { analyzeImages, creditsFor, DEFAULT_MODELS, generateImages, IMAGE_SIZES, modelsWith, transcribe } from "../../../platform/ai";
+import { billingState, usageOf as limitUsage } from "../../../platform/billing/limits";
 import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
 import { requirePermission } from "../../permissions/service";
@@ -17,7 +8,7 @@ import { usageOf } from "./llm";
 
 /** Image models, their prices and the plan's monthly image limit. Any member. */
 export async function listImageModels(ctx: ServiceContext) {
-  const [status, used] = await Promise.all([creditStatus(ctx), imagesThisMonth(ctx)]);
+  const [state, used] = await Promise.all([billingState(ctx), limitUsage(ctx, "image_generations")]);
   return {
     models: modelsWith("images").map((m) => ({
       id: m.id,
@@ -31,11 +22,11 @@ export async function listImageModels(ctx: ServiceContext) {
       is_default: m.id === DEFAULT_MODELS.images,
     })),
     default_model: DEFAULT_MODELS.images,
-    limits: { plan: status.plan, images_per_month: status.limits.imagesPerMonth, used_this_month: used },
+    limits: { plan: state.tier.id, images_per_month: state.limits.image_generations, used_this_month: used },
   };
 }
 
-/** Text to image, stored in R2, signed URLs back. Needs can_use_ai; 402 over credits or the plan's image limit. */
+/** Text to image, stored in R2, signed URLs back. Needs can_use_ai; 402 over credits (insufficient_credits) or the plan's image limit (limit_exceeded). */
 export async function generateImage(ctx: ServiceContext, input: ImageGenerateRequest) {
   await requirePermission(ctx, "can_use_ai");
   const r = await generateImages(ctx, { prompt: input.prompt, model: input.model, n: input.n, size: input.size });
