@@ -4,7 +4,7 @@
 import Stripe from "stripe";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { forgetBilling } from "../src/platform/billing/limits";
-import { call, env, join, raw, type SignedUp, signup, withControl } from "./harness";
+import { call, databaseUrl, env, join, raw, type SignedUp, signup, withControl, withDb } from "./harness";
 import { describeSecurity } from "./security";
 
 const FAKE = inject("stack").stripeUrl;
@@ -436,6 +436,142 @@ describe("billing: one-time payments and price links", () => {
     const ws = s.body.workspace.id ?? s.body.workspace_id;
     expect(await billingRow(ws)).toMatchObject({ stripe_subscription_id: invite?.stripe_subscription_id, status: "trialing" });
     expect((await stripe.subscriptions.retrieve(invite?.stripe_subscription_id as string)).metadata.workspace_id).toBe(ws);
+  });
+});
+
+describe("billing: credits, auto-reload and spending alerts", () => {
+  const balanceRow = (ws: string) =>
+    withControl(async (db) => {
+      const r = (await db.execute(`SELECT balance, held FROM credit_balances WHERE workspace_id = '${ws}'`)) as unknown as {
+        rows: { balance: string; held: string }[];
+      };
+      return { balance: Number(r.rows[0]?.balance ?? 0), held: Number(r.rows[0]?.held ?? 0) };
+    });
+  /** Leaves exactly `available` credits (after the month's grant). */
+  async function setAvailable(who: SignedUp, available: number) {
+    expect((await as(who).get("/api/v1/billing/credits")).status).toBe(200);
+    const r = await balanceRow(who.workspaceId);
+    await withControl((db) =>
+      db.execute(
+        `INSERT INTO ai_credit_ledger (id, workspace_id, kind, amount, note) VALUES (gen_random_uuid(), '${who.workspaceId}', 'adjustment', ${available - (r.balance - r.held)}, 'test')`,
+      ),
+    );
+  }
+  const complete = (who: SignedUp) => as(who).post("/api/v1/ai/llm/complete", { prompt: "Say hi", model: "atrium-dev" });
+  async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
+    const end = Date.now() + ms;
+    let v = await f();
+    while (!ok(v) && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 50));
+      v = await f();
+    }
+    return v;
+  }
+
+  it("balance, burn rate and a usage chart by day", async () => {
+    const owner = await signup();
+    expect((await complete(owner)).status).toBe(200);
+    const b = await as(owner).get("/api/v1/billing/credits");
+    expect(b.status).toBe(200);
+    expect(b.body.balance).toBe(5000 - b.body.burn_rate_per_hour * 24);
+    const today = new Date().toISOString().slice(0, 10);
+    const chart = await as(owner).get(`/api/v1/billing/credits/usage-chart?start=${today}&end=${today}`);
+    expect(chart.status).toBe(200);
+    expect(chart.body.daily_usage).toEqual([{ date: today, credits: b.body.burn_rate_per_hour * 24, requests: 1 }]);
+    expect((await as(owner).get("/api/v1/billing/credits/usage-chart?start=2026-02-01&end=2026-01-01")).status).toBe(422);
+  });
+
+  it("buys credits with the saved card at once; without one, a pack Checkout; a declined card is a 402 with nothing added", async () => {
+    const fresh = await signup();
+    const noCard = await as(fresh).post("/api/v1/billing/credits/purchase", { amount: 1000 });
+    expect(noCard.body).toMatchObject({ status: "checkout_required", checkout_url: expect.stringMatching(/\/checkout\/cs_/) });
+    expect((await as(fresh).post("/api/v1/billing/credits/purchase", { amount: 1234 })).status).toBe(422);
+
+    const { owner, api, customer } = await subscribed();
+    const before = (await api.get("/api/v1/billing/credits")).body.balance;
+    const r = await api.post("/api/v1/billing/credits/purchase", { amount: 2500 });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({ status: "succeeded", credits: 2500, balance: before + 2500 });
+    // Its payment_intent.succeeded webhook does not add them a second time.
+    await deliver(customer);
+    expect((await ledger(owner.workspaceId)).filter((l) => l.kind === "purchase").map((l) => l.amount)).toEqual([2500]);
+
+    const declining = await stripe.paymentMethods.attach("pm_card_chargeDeclined", { customer });
+    const bad = await api.post("/api/v1/billing/credits/purchase", { amount: 500, payment_method_id: declining.id });
+    expect(bad.status).toBe(402);
+    expect(bad.body).toMatchObject({ code: "payment_failed" });
+    const other = await subscribed();
+    const foreign = await other.api.post("/api/v1/billing/credits/purchase", { amount: 500, payment_method_id: declining.id });
+    expect(foreign.status).toBe(404);
+    expect((await api.get("/api/v1/billing/credits")).body.balance).toBe(before + 2500);
+  });
+
+  it("auto-reload charges once per crossing; a declined card is not retried and the owner is told", async () => {
+    const { owner, api, customer } = await subscribed();
+    const put = (body: unknown) => call("PUT", "/api/v1/billing/auto-reload", { token: owner.token, workspace: owner.workspaceId, body });
+    expect((await put({ enabled: true, reload_amount: 1000 })).status).toBe(422);
+    const on = await put({ enabled: true, threshold_credits: 100, reload_amount: 1000 });
+    expect(on.status, JSON.stringify(on.body)).toBe(200);
+    expect(on.body.payment_method_id).toMatch(/^pm_/);
+
+    await setAvailable(owner, 101);
+    expect((await complete(owner)).status).toBe(200); // 101 → 99: below the threshold
+    const reloaded = await until(() => ledger(owner.workspaceId), (l) => l.some((e) => e.kind === "purchase"));
+    expect(reloaded.filter((e) => e.kind === "purchase").map((e) => e.amount)).toEqual([1000]);
+    // Still above the threshold after the next calls: no second reload.
+    await complete(owner);
+    await complete(owner);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await ledger(owner.workspaceId)).filter((e) => e.kind === "purchase")).toHaveLength(1);
+
+    // The card starts declining; the next crossing fails once and is not retried.
+    const declining = await stripe.paymentMethods.attach("pm_card_chargeDeclined", { customer });
+    expect((await put({ enabled: true, threshold_credits: 100, reload_amount: 1000, payment_method_id: declining.id })).status).toBe(200);
+    await setAvailable(owner, 101);
+    await complete(owner);
+    const failed = await until(() => api.get("/api/v1/billing/auto-reload"), (r) => r.body.last_error !== null);
+    expect(failed.body.last_error).toMatch(/declined/);
+    await complete(owner);
+    await complete(owner);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await ledger(owner.workspaceId)).filter((e) => e.kind === "purchase")).toHaveLength(1);
+    const calls = await fake(`/__fake/calls?match=/v1/payment_intents`);
+    const mine = (calls.body.data ?? calls.body).filter((c: { params: { customer?: string } }) => c.params.customer === customer);
+    expect(mine).toHaveLength(2);
+    const mail = await withControl(async (db) => {
+      const q = (await db.execute(`SELECT subject FROM email_outbox WHERE to_address = '${owner.email.toLowerCase()}' AND template = 'billing_notice'`)) as unknown as { rows: { subject: string }[] };
+      return q.rows;
+    });
+    expect(mail.map((m) => m.subject)).toContain("Atrium credits: auto-reload failed");
+  });
+
+  it("a low-balance alert fires once per crossing: a credits.low event and an email", async () => {
+    const owner = await signup();
+    const a = await as(owner).post("/api/v1/billing/alerts", { type: "low_balance", threshold: 50, channels: ["email"] });
+    expect(a.status).toBe(201);
+    expect((await as(owner).post("/api/v1/billing/alerts", { type: "sometimes", threshold: 5 })).status).toBe(422);
+    await setAvailable(owner, 51);
+    await complete(owner);
+    const fired = await until(() => as(owner).get("/api/v1/billing/alerts"), (r) => r.body.alerts[0]?.last_triggered_at !== null);
+    const first = fired.body.alerts[0].last_triggered_at;
+    expect(first).not.toBeNull();
+    await complete(owner);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await as(owner).get("/api/v1/billing/alerts")).body.alerts[0].last_triggered_at).toBe(first);
+    const events = await withDb(databaseUrl(`ws_${owner.workspaceId.replace(/-/g, "")}`), async (db) => {
+      const q = (await db.execute(`SELECT data FROM outbox_events WHERE type = 'credits.low'`)) as unknown as { rows: { data: Record<string, unknown> }[] };
+      return q.rows;
+    });
+    expect(events).toHaveLength(1);
+    expect(events[0]?.data).toMatchObject({ alert_type: "low_balance", threshold: 50, alert_id: a.body.id });
+    const mail = await withControl(async (db) => {
+      const q = (await db.execute(`SELECT subject FROM email_outbox WHERE to_address = '${owner.email.toLowerCase()}' AND template = 'credits_low'`)) as unknown as { rows: { subject: string }[] };
+      return q.rows;
+    });
+    expect(mail).toHaveLength(1);
+    const other = await signup();
+    expect((await call("DELETE", `/api/v1/billing/alerts/${a.body.id}`, { token: other.token, workspace: other.workspaceId })).status).toBe(404);
+    expect((await call("DELETE", `/api/v1/billing/alerts/${a.body.id}`, { token: owner.token, workspace: owner.workspaceId })).status).toBe(204);
   });
 });
 

@@ -10,7 +10,8 @@ const route = createRoute({
   path: "/api/v1/billing/alerts",
   tags: ["Billing"],
   summary: "Create a spending alert.",
-  description: "Owner or admin. Fires once per crossing (low_balance) or once per day/month (spend): a credits.low event, and an email and/or in-app notification to the owner. At most 20.",
+  description:
+    "Owner or admin. Fires once per crossing (low_balance) or once per day/month (spend): a credits.low event, and an email and/or in-app notification to the owner. At most 20.",
   security: bearerSecurity,
   middleware: [requireUser(), requireWorkspace()] as const,
   request: { headers: WorkspaceHeaderSchema, body: jsonBody(AlertBody) },

@@ -10,7 +10,8 @@ const route = createRoute({
   path: "/api/v1/billing/auto-reload",
   tags: ["Billing"],
   summary: "Auto-reload settings.",
-  description: "Owner or admin. When the available balance falls below threshold_credits, reload_amount credits are charged to the card, once per crossing; the last error (a declined card) is shown and not retried.",
+  description:
+    "Owner or admin. When the available balance falls below threshold_credits, reload_amount credits are charged to the card, once per crossing; the last error (a declined card) is shown and not retried.",
   security: bearerSecurity,
   middleware: [requireUser(), requireWorkspace()] as const,
   request: { headers: WorkspaceHeaderSchema },

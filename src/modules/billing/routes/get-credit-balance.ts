@@ -10,7 +10,8 @@ const route = createRoute({
   path: "/api/v1/billing/credits",
   tags: ["Billing"],
   summary: "AI credit balance and 24 h burn rate.",
-  description: "Balance (the ledger's sum), held by running calls, available, included (this month's grant, expires at the next) and purchased credits (never expire), burn rate per hour over the last 24 h. Any member.",
+  description:
+    "Balance (the ledger's sum), held by running calls, available, included (this month's grant, expires at the next) and purchased credits (never expire), burn rate per hour over the last 24 h. Any member.",
   security: bearerSecurity,
   middleware: [requireUser(), requireWorkspace()] as const,
   request: { headers: WorkspaceHeaderSchema },

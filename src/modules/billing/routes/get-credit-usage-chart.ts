@@ -10,7 +10,8 @@ const route = createRoute({
   path: "/api/v1/billing/credits/usage-chart",
   tags: ["Billing"],
   summary: "AI credit usage by day (or week) and by model.",
-  description: "Consumption between start and end (inclusive, UTC days; at most a year), zero-filled, and per model over the range. Any member.",
+  description:
+    "Consumption between start and end (inclusive, UTC days; at most a year), zero-filled, and per model over the range. Any member.",
   security: bearerSecurity,
   middleware: [requireUser(), requireWorkspace()] as const,
   request: { headers: WorkspaceHeaderSchema, query: UsageChartQuery },

@@ -10,7 +10,8 @@ const route = createRoute({
   path: "/api/v1/billing/credits/purchase",
   tags: ["Billing"],
   summary: "Buy AI credits now.",
-  description: "Owner or admin. With a saved card (`payment_method_id` of this workspace, else the default) the credits land at once (1 credit = 1 cent); a declined card → 402. Without a saved card: a Checkout URL for the pack of that size (1000, 5000, 20000).",
+  description:
+    "Owner or admin. With a saved card (`payment_method_id` of this workspace, else the default) the credits land at once (1 credit = 1 cent); a declined card → 402. Without a saved card: a Checkout URL for the pack of that size (1000, 5000, 20000).",
   security: bearerSecurity,
   middleware: [requireUser(), requireWorkspace()] as const,
   request: { headers: WorkspaceHeaderSchema, body: jsonBody(PurchaseCreditsBody) },

@@ -10,7 +10,8 @@ const route = createRoute({
   path: "/api/v1/billing/auto-reload",
   tags: ["Billing"],
   summary: "Set auto-reload.",
-  description: "Owner or admin. Enabling needs threshold_credits, reload_amount and a card of this workspace (default: the customer's default); saving re-arms it.",
+  description:
+    "Owner or admin. Enabling needs threshold_credits, reload_amount and a card of this workspace (default: the customer's default); saving re-arms it.",
   security: bearerSecurity,
   middleware: [requireUser(), requireWorkspace()] as const,
   request: { headers: WorkspaceHeaderSchema, body: jsonBody(AutoReloadBody) },

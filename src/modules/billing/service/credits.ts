@@ -1,12 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import { creditBalance, creditUsageChart, spendSince } from "../../../platform/ai/credit-reports";
+import { type AlertType, creditAlerts, workspaceBilling } from "../../../platform/billing/tables";
+import { CREDIT_PACKS, creditsLookupKey } from "../../../platform/billing/tiers";
 import type { ServiceContext } from "../../../platform/context";
 import { enqueueEmail } from "../../../platform/email/outbox";
 import { invalidField, ServiceError } from "../../../platform/errors";
 import { emitEvent } from "../../../platform/events/outbox";
 import { users, workspaces } from "../../../platform/identity/tables";
-import { type AlertType, creditAlerts, workspaceBilling } from "../../../platform/billing/tables";
-import { CREDIT_PACKS, creditsLookupKey } from "../../../platform/billing/tiers";
 import { notify } from "../../notifications/service";
 import { callStripe, type Stripe, stripeOf } from "../stripe";
 import { appUrl, ensureCustomer, priceByLookupKey } from "./catalogue";
@@ -22,13 +22,13 @@ export async function getCreditBalance(ctx: ServiceContext) {
   return creditBalance(ctx);
 }
 
+/** Inclusive UTC days start..end → the half-open range the report takes. */
 export async function getUsageChart(ctx: ServiceContext, q: { start: string; end: string; granularity: "day" | "week" }) {
   requireMember(ctx);
   const start = new Date(`${q.start}T00:00:00Z`);
-  const end = new Date(`${q.end}T00:00:00Z`);
-  if (end < start) throw invalidField(["query", "end"], "end is before start");
-  if (end.getTime() - start.getTime() > 366 * 86_400_000) throw invalidField(["query", "end"], "At most a year per chart");
-  return creditUsageChart(ctx, { start: q.start, end: q.end, granularity: q.granularity } as Parameters<typeof creditUsageChart>[1]);
+  const end = new Date(new Date(`${q.end}T00:00:00Z`).getTime() + 86_400_000);
+  if (end <= start) throw invalidField(["query", "end"], "end is before start");
+  return creditUsageChart(ctx, { start, end, granularity: q.granularity });
 }
 
 /** A payment method of this workspace's customer (another customer's → 404). */
@@ -80,7 +80,10 @@ export async function purchaseCredits(ctx: ServiceContext, input: { amount: numb
   if (!pm) {
     const pack = CREDIT_PACKS.find((p) => p.credits === input.amount);
     if (!pack) {
-      throw invalidField(["body", "amount"], `Without a saved payment method, buy a pack: ${CREDIT_PACKS.map((p) => p.credits).join(", ")}`);
+      throw invalidField(
+        ["body", "amount"],
+        `Without a saved payment method, buy a pack: ${CREDIT_PACKS.map((p) => p.credits).join(", ")}`,
+      );
     }
     const price = await priceByLookupKey(ctx, creditsLookupKey(pack.credits));
     const metadata = { workspace_id: ws, kind: "credits", credits: String(pack.credits) };
@@ -97,7 +100,13 @@ export async function purchaseCredits(ctx: ServiceContext, input: { amount: numb
     return { status: "checkout_required" as const, checkout_url: session.url, credits: pack.credits, balance: null };
   }
   const pi = await chargeCredits(ctx, ws, customer, pm, input.amount, "Credit purchase", `credits:${ws}:${ctx.requestId}`);
-  return { status: "succeeded" as const, checkout_url: null, credits: input.amount, payment_intent_id: pi.id, balance: (await creditBalance(ctx)).balance };
+  return {
+    status: "succeeded" as const,
+    checkout_url: null,
+    credits: input.amount,
+    payment_intent_id: pi.id,
+    balance: (await creditBalance(ctx)).balance,
+  };
 }
 
 // ---- auto-reload ------------------------------------------------------------------------------
@@ -121,7 +130,12 @@ export async function getAutoReload(ctx: ServiceContext) {
 /** Enabling needs a threshold, an amount and a card of this workspace (default: the customer's default). */
 export async function setAutoReload(
   ctx: ServiceContext,
-  input: { enabled: boolean; threshold_credits?: number | undefined; reload_amount?: number | undefined; payment_method_id?: string | undefined },
+  input: {
+    enabled: boolean;
+    threshold_credits?: number | undefined;
+    reload_amount?: number | undefined;
+    payment_method_id?: string | undefined;
+  },
 ) {
   const ws = requireBillingAdmin(ctx);
   if (!input.enabled) return autoReloadView(await saveBilling(ctx.control, ws, { autoReloadEnabled: false }));
@@ -173,7 +187,14 @@ export async function createAlert(
   const createdBy = ctx.actor.kind === "user" ? ctx.actor.userId : null;
   const [row] = await ctx.control
     .insert(creditAlerts)
-    .values({ workspaceId: ws, type: input.type, threshold: input.threshold, channels: [...new Set(input.channels)], enabled: input.enabled, createdBy })
+    .values({
+      workspaceId: ws,
+      type: input.type,
+      threshold: input.threshold,
+      channels: [...new Set(input.channels)],
+      enabled: input.enabled,
+      createdBy,
+    })
     .returning();
   if (!row) throw new Error("alert insert returned nothing");
   return alertView(row);
@@ -212,18 +233,33 @@ async function autoReload(ctx: ServiceContext, ws: string, balance: number) {
   const claimed = await ctx.control
     .update(workspaceBilling)
     .set({ autoReloadArmed: false, autoReloadLastAt: new Date() })
-    .where(and(eq(workspaceBilling.workspaceId, ws), eq(workspaceBilling.autoReloadArmed, true), eq(workspaceBilling.autoReloadEnabled, true)))
+    .where(
+      and(eq(workspaceBilling.workspaceId, ws), eq(workspaceBilling.autoReloadArmed, true), eq(workspaceBilling.autoReloadEnabled, true)),
+    )
     .returning({ at: workspaceBilling.autoReloadLastAt });
   if (!claimed[0] || !row.stripeCustomerId) return;
   const amount = row.autoReloadAmount;
   try {
-    await chargeCredits(ctx, ws, row.stripeCustomerId, row.autoReloadPaymentMethod, amount, "Auto-reload", `auto-reload:${ws}:${claimed[0].at?.getTime()}`);
+    await chargeCredits(
+      ctx,
+      ws,
+      row.stripeCustomerId,
+      row.autoReloadPaymentMethod,
+      amount,
+      "Auto-reload",
+      `auto-reload:${ws}:${claimed[0].at?.getTime()}`,
+    );
     // Back above the threshold: the next fall below is a new crossing.
     await saveBilling(ctx.control, ws, { autoReloadError: null, autoReloadArmed: balance + amount >= row.autoReloadThreshold });
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     await saveBilling(ctx.control, ws, { autoReloadError: reason });
-    await tellOwner(ctx, ws, "Atrium credits: auto-reload failed", `Auto-reload of ${amount} credits failed: ${reason}\nUpdate the payment method in Billing; it will not be retried until then.`);
+    await tellOwner(
+      ctx,
+      ws,
+      "Atrium credits: auto-reload failed",
+      `Auto-reload of ${amount} credits failed: ${reason}\nUpdate the payment method in Billing; it will not be retried until then.`,
+    );
   }
 }
 
@@ -246,7 +282,8 @@ async function checkAlerts(ctx: ServiceContext, ws: string, balance: number) {
       firing = value >= alert.threshold && (!alert.lastTriggeredAt || alert.lastTriggeredAt < since);
     }
     if (!firing) {
-      if (!alert.armed && alert.type === "low_balance") await ctx.control.update(creditAlerts).set({ armed: true }).where(eq(creditAlerts.id, alert.id));
+      if (!alert.armed && alert.type === "low_balance")
+        await ctx.control.update(creditAlerts).set({ armed: true }).where(eq(creditAlerts.id, alert.id));
       continue;
     }
     const claim = await ctx.control
@@ -255,7 +292,9 @@ async function checkAlerts(ctx: ServiceContext, ws: string, balance: number) {
       .where(
         and(
           eq(creditAlerts.id, alert.id),
-          alert.type === "low_balance" ? eq(creditAlerts.armed, true) : sql`(${creditAlerts.lastTriggeredAt} IS NULL OR ${creditAlerts.lastTriggeredAt} < ${(alert.type === "daily_spend" ? startOfDay() : startOfMonth()).toISOString()})`,
+          alert.type === "low_balance"
+            ? eq(creditAlerts.armed, true)
+            : sql`(${creditAlerts.lastTriggeredAt} IS NULL OR ${creditAlerts.lastTriggeredAt} < ${(alert.type === "daily_spend" ? startOfDay() : startOfMonth()).toISOString()})`,
         ),
       )
       .returning({ id: creditAlerts.id });
@@ -294,8 +333,17 @@ async function fireAlert(ctx: ServiceContext, ws: string, alert: typeof creditAl
     });
   }
   if (alert.channels.includes("in_app")) {
-    const r = (await ctx.db.execute(sql`SELECT id FROM members WHERE user_id = ${owner.userId} LIMIT 1`)) as unknown as { rows: { id: string }[] };
+    const r = (await ctx.db.execute(sql`SELECT id FROM members WHERE user_id = ${owner.userId} LIMIT 1`)) as unknown as {
+      rows: { id: string }[];
+    };
     const member = r.rows[0]?.id;
-    if (member) await notify(ctx, { recipients: [member], eventType: "credits_low", title: "AI credits alert", body: what, link: "/billing/credits" });
+    if (member)
+      await notify(ctx, {
+        recipients: [member],
+        eventType: "credits_low",
+        title: "AI credits alert",
+        body: what,
+        link: "/billing/credits",
+      });
   }
 }

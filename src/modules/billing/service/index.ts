@@ -6,6 +6,17 @@ export {
   customerPortal,
   priceLinkCheckout,
 } from "./checkout";
+export {
+  createAlert,
+  deleteAlert,
+  getAutoReload,
+  getCreditBalance,
+  getUsageChart,
+  listAlerts,
+  onBalanceChange,
+  purchaseCredits,
+  setAutoReload,
+} from "./credits";
 export { billingAfterSignup } from "./signup";
 export {
   cancelDowngrade,
@@ -22,14 +33,3 @@ export {
 } from "./subscriptions";
 export { getFeatures, getLimits, getUsage, listTiers, parseLimitType, usageEvents } from "./usage";
 export { receiveStripeWebhook } from "./webhooks";
-export {
-  createAlert,
-  deleteAlert,
-  getAutoReload,
-  getCreditBalance,
-  getUsageChart,
-  listAlerts,
-  onBalanceChange,
-  purchaseCredits,
-  setAutoReload,
-} from "./credits";
