@@ -39,7 +39,7 @@ const ledger = (ws: string) =>
   withControl((db) => db.select().from(aiCreditLedger).where(eq(aiCreditLedger.workspaceId, ws)).orderBy(aiCreditLedger.createdAt));
 const balance = async (ws: string) => (await ledger(ws)).reduce((s, l) => s + l.amount, 0);
 
-/** Spends a workspace's whole balance (after its lazy starting grant), as if it had used it up. */
+/** Spends a workspace's whole balance (after its lazy monthly grant), as if it had used it up. */
 async function drain(who: SignedUp) {
   const u = await call("GET", "/api/v1/ai/llm/usage", { token: who.token, workspace: who.workspaceId });
   expect(u.status).toBe(200);

@@ -237,7 +237,7 @@ describe("refusals before streaming: nothing written, no model call", () => {
 
   it("402 without credits, before any provider call", async () => {
     const poor = await signup();
-    // The plan's starting grant is taken first; then a consumption larger than any grant.
+    // The month's grant is taken first; then a consumption larger than any grant.
     await withControl((db) =>
       db.insert(aiCreditLedger).values({ workspaceId: poor.workspaceId, kind: "consumption", amount: -10_000_000 }),
     );

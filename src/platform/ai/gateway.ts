@@ -291,7 +291,12 @@ export async function failed(ctx: ServiceContext, p: Prepared, started: number, 
 
 /** A chat completion (tools optional). Usage and credits are recorded once, when it ends. */
 export async function chat(ctx: ServiceContext, req: ChatRequest): Promise<ChatResult> {
-  const p = await prepare(ctx, {
+  return runChat(ctx, await prepareChat(ctx, req), req);
+}
+
+/** The checks and the reservation of chat(), on their own (a caller may run them alongside its own checks). */
+export function prepareChat(ctx: ServiceContext, req: ChatRequest): Promise<Prepared> {
+  return prepare(ctx, {
     model: req.model,
     kind: "chat",
     operation: req.operation,
@@ -299,7 +304,6 @@ export async function chat(ctx: ServiceContext, req: ChatRequest): Promise<ChatR
     promptTokens: estimatePromptTokens(req.messages, req.tools),
     maxTokens: req.maxTokens,
   });
-  return runChat(ctx, p, req);
 }
 
 export async function runChat(ctx: ServiceContext, p: Prepared, req: ChatRequest): Promise<ChatResult> {

@@ -4,14 +4,15 @@ import {
   type ChatRequest,
   type ChatResult,
   type ChatStreamEvent,
-  chat,
   creditStatus,
   DEFAULT_MODELS,
   extract,
   getModel,
   modelsWith,
+  prepareChat,
   prepareStream,
   releasePrepared,
+  runChat,
   streamPrepared,
   tokenCost,
   usageStats,
@@ -89,16 +90,24 @@ const costOf = (r: ChatResult) => {
   return m ? Math.round(tokenCost(m, r.usage.promptTokens, r.usage.completionTokens) * 1e8) / 1e8 : 0;
 };
 
-/** One completion. Needs can_use_ai; credits are checked before the model is called. */
+/** One completion. Needs can_use_ai; credits are reserved before the model is called. */
 export async function completePrompt(ctx: ServiceContext, input: CompletionRequest) {
-  await requirePermission(ctx, "can_use_ai");
-  const r = await chat(ctx, {
+  const req: ChatRequest = {
     operation: "completion",
     model: input.model,
     messages: promptMessages(input),
     maxTokens: input.max_tokens,
     temperature: input.temperature,
-  });
+  };
+  // The permission and the reservation are independent round trips: run them together; the
+  // permission's 403 wins (and gives the hold back).
+  const [allowed, prepared] = await Promise.allSettled([requirePermission(ctx, "can_use_ai"), prepareChat(ctx, req)]);
+  if (allowed.status === "rejected") {
+    if (prepared.status === "fulfilled") await releasePrepared(ctx, prepared.value);
+    throw allowed.reason;
+  }
+  if (prepared.status === "rejected") throw prepared.reason;
+  const r = await runChat(ctx, prepared.value, req);
   return {
     content: r.text,
     model: r.model,
