@@ -457,7 +457,7 @@ describe("billing: credits, auto-reload and spending alerts", () => {
       ),
     );
   }
-  const complete = (who: SignedUp) => as(who).post("/api/v1/ai/llm/complete", { prompt: "Say hi", model: "atrium-dev" });
+  const complete = (who: SignedUp) => as(who).post("/api/v1/ai/llm/complete", { prompt: "Say hi", model: "atrium-dev-1" });
   async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
     const end = Date.now() + ms;
     let v = await f();
@@ -516,7 +516,10 @@ describe("billing: credits, auto-reload and spending alerts", () => {
 
     await setAvailable(owner, 101);
     expect((await complete(owner)).status).toBe(200); // 101 → 99: below the threshold
-    const reloaded = await until(() => ledger(owner.workspaceId), (l) => l.some((e) => e.kind === "purchase"));
+    const reloaded = await until(
+      () => ledger(owner.workspaceId),
+      (l) => l.some((e) => e.kind === "purchase"),
+    );
     expect(reloaded.filter((e) => e.kind === "purchase").map((e) => e.amount)).toEqual([1000]);
     // Still above the threshold after the next calls: no second reload.
     await complete(owner);
@@ -529,7 +532,10 @@ describe("billing: credits, auto-reload and spending alerts", () => {
     expect((await put({ enabled: true, threshold_credits: 100, reload_amount: 1000, payment_method_id: declining.id })).status).toBe(200);
     await setAvailable(owner, 101);
     await complete(owner);
-    const failed = await until(() => api.get("/api/v1/billing/auto-reload"), (r) => r.body.last_error !== null);
+    const failed = await until(
+      () => api.get("/api/v1/billing/auto-reload"),
+      (r) => r.body.last_error !== null,
+    );
     expect(failed.body.last_error).toMatch(/declined/);
     await complete(owner);
     await complete(owner);
@@ -539,7 +545,9 @@ describe("billing: credits, auto-reload and spending alerts", () => {
     const mine = (calls.body.data ?? calls.body).filter((c: { params: { customer?: string } }) => c.params.customer === customer);
     expect(mine).toHaveLength(2);
     const mail = await withControl(async (db) => {
-      const q = (await db.execute(`SELECT subject FROM email_outbox WHERE to_address = '${owner.email.toLowerCase()}' AND template = 'billing_notice'`)) as unknown as { rows: { subject: string }[] };
+      const q = (await db.execute(
+        `SELECT subject FROM email_outbox WHERE to_address = '${owner.email.toLowerCase()}' AND template = 'billing_notice'`,
+      )) as unknown as { rows: { subject: string }[] };
       return q.rows;
     });
     expect(mail.map((m) => m.subject)).toContain("Atrium credits: auto-reload failed");
@@ -552,26 +560,37 @@ describe("billing: credits, auto-reload and spending alerts", () => {
     expect((await as(owner).post("/api/v1/billing/alerts", { type: "sometimes", threshold: 5 })).status).toBe(422);
     await setAvailable(owner, 51);
     await complete(owner);
-    const fired = await until(() => as(owner).get("/api/v1/billing/alerts"), (r) => r.body.alerts[0]?.last_triggered_at !== null);
+    const fired = await until(
+      () => as(owner).get("/api/v1/billing/alerts"),
+      (r) => r.body.alerts[0]?.last_triggered_at !== null,
+    );
     const first = fired.body.alerts[0].last_triggered_at;
     expect(first).not.toBeNull();
     await complete(owner);
     await new Promise((r) => setTimeout(r, 300));
     expect((await as(owner).get("/api/v1/billing/alerts")).body.alerts[0].last_triggered_at).toBe(first);
     const events = await withDb(databaseUrl(`ws_${owner.workspaceId.replace(/-/g, "")}`), async (db) => {
-      const q = (await db.execute(`SELECT data FROM outbox_events WHERE type = 'credits.low'`)) as unknown as { rows: { data: Record<string, unknown> }[] };
+      const q = (await db.execute(`SELECT data FROM outbox_events WHERE type = 'credits.low'`)) as unknown as {
+        rows: { data: Record<string, unknown> }[];
+      };
       return q.rows;
     });
     expect(events).toHaveLength(1);
     expect(events[0]?.data).toMatchObject({ alert_type: "low_balance", threshold: 50, alert_id: a.body.id });
     const mail = await withControl(async (db) => {
-      const q = (await db.execute(`SELECT subject FROM email_outbox WHERE to_address = '${owner.email.toLowerCase()}' AND template = 'credits_low'`)) as unknown as { rows: { subject: string }[] };
+      const q = (await db.execute(
+        `SELECT subject FROM email_outbox WHERE to_address = '${owner.email.toLowerCase()}' AND template = 'credits_low'`,
+      )) as unknown as { rows: { subject: string }[] };
       return q.rows;
     });
     expect(mail).toHaveLength(1);
     const other = await signup();
-    expect((await call("DELETE", `/api/v1/billing/alerts/${a.body.id}`, { token: other.token, workspace: other.workspaceId })).status).toBe(404);
-    expect((await call("DELETE", `/api/v1/billing/alerts/${a.body.id}`, { token: owner.token, workspace: owner.workspaceId })).status).toBe(204);
+    expect((await call("DELETE", `/api/v1/billing/alerts/${a.body.id}`, { token: other.token, workspace: other.workspaceId })).status).toBe(
+      404,
+    );
+    expect((await call("DELETE", `/api/v1/billing/alerts/${a.body.id}`, { token: owner.token, workspace: owner.workspaceId })).status).toBe(
+      204,
+    );
   });
 });
 
