@@ -4,8 +4,8 @@ import { agents } from "../src/modules/agents/tables";
 import { documents, documentVersions } from "../src/modules/documents/tables";
 import { integrations } from "../src/modules/integrations/tables";
 import { rolePermissions } from "../src/modules/permissions/tables";
-import { invitations } from "../src/modules/workspaces/tables";
 import { workflows } from "../src/modules/workflows/tables";
+import { invitations } from "../src/modules/workspaces/tables";
 import { forgetBilling } from "../src/platform/billing/limits";
 import type { Db } from "../src/platform/db";
 import { emailOutbox } from "../src/platform/email/tables";
@@ -97,7 +97,10 @@ describe("seats", () => {
     await billing(o.workspaceId, { limits: { seats: 4 } });
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
-        call("POST", `/api/v1/workspaces/${o.workspaceId}/invite`, { token: o.token, body: { email: uniqueEmail("race"), role: "member" } }),
+        call("POST", `/api/v1/workspaces/${o.workspaceId}/invite`, {
+          token: o.token,
+          body: { email: uniqueEmail("race"), role: "member" },
+        }),
       ),
     );
     const statuses = results.map((r) => r.status).sort();
@@ -131,7 +134,10 @@ describe("workflows", () => {
     await billing(owner.workspaceId, { limits: { workflows: used + 3 } });
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => as(owner, "POST", "/api/v1/workflows", wfBody(`race ${i}`))));
     const statuses = results.map((r) => r.status);
-    expect(statuses.filter((s) => s === 201), JSON.stringify(statuses)).toHaveLength(3);
+    expect(
+      statuses.filter((s) => s === 201),
+      JSON.stringify(statuses),
+    ).toHaveLength(3);
     expect(statuses.filter((s) => s === 402)).toHaveLength(7);
     expect(await countWorkflows(owner.workspaceId)).toBe(used + 3);
   });
@@ -223,13 +229,13 @@ describe("features", () => {
     expect(await tenant(starter.workspaceId, (db) => db.$count(rolePermissions))).toBe(0);
     // An override grants it without a plan change.
     await billing(starter.workspaceId, { features: { custom_roles: true } });
-    expect(
-      (await as(starter, "PATCH", "/api/v1/permissions/roles/viewer", { permission: "can_create_goal", allowed: true })).status,
-    ).toBe(200);
+    expect((await as(starter, "PATCH", "/api/v1/permissions/roles/viewer", { permission: "can_create_goal", allowed: true })).status).toBe(
+      200,
+    );
     const manager = await signup({ plan: "manager" });
-    expect(
-      (await as(manager, "PATCH", "/api/v1/permissions/roles/viewer", { permission: "can_create_goal", allowed: true })).status,
-    ).toBe(200);
+    expect((await as(manager, "PATCH", "/api/v1/permissions/roles/viewer", { permission: "can_create_goal", allowed: true })).status).toBe(
+      200,
+    );
   });
 
   it("integrations turned off by an override: connecting is a 403", async () => {
