@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { ServiceContext } from "../context";
 import type { Tx } from "../db";
 import { ServiceError } from "../errors";
+import { isUuid } from "../ids";
 import type { BillingOverrides } from "./tables";
 import { FEATURES, type Feature, type LimitType, TIERS, type Tier, type TierLimits, tierOf } from "./tiers";
 
@@ -178,28 +179,35 @@ const monthStart = () => {
  * for seats, the control connection (or a transaction on it) and `workspaceId` names the workspace.
  */
 export async function usageOf(ctx: ServiceContext, type: Counted, db?: Tx, workspaceId = ctx.workspace?.id): Promise<number> {
-  const one = async (d: Tx, q: ReturnType<typeof sql>) => {
-    const r = (await d.execute(q)) as unknown as { rows: { n: string | number }[] };
-    return Number(r.rows[0]?.n ?? 0);
-  };
+  const d = db ?? (type === "seats" ? ctx.control : ctx.db);
+  return lastCount(await d.execute(sql.raw(usageSql(type, workspaceId))));
+}
+
+/**
+ * The usage query as SQL text, with no parameters: it can then run after the advisory lock in
+ * one simple-protocol round trip, each statement with its own snapshot (so the count sees what
+ * the lock's previous holder committed). Only a UUID and a computed timestamp are inlined.
+ */
+function usageSql(type: Counted, workspaceId: string | undefined): string {
   switch (type) {
     case "seats":
-      return one(
-        db ?? ctx.control,
-        sql`SELECT count(*) AS n FROM workspace_members WHERE workspace_id = ${workspaceId} AND status IN ('active', 'invited')`,
-      );
+      if (!workspaceId || !isUuid(workspaceId)) throw new ServiceError("bad_request", "This needs a workspace");
+      return `SELECT count(*) AS n FROM workspace_members WHERE workspace_id = '${workspaceId}' AND status IN ('active', 'invited')`;
     case "workflows":
-      return one(db ?? ctx.db, sql`SELECT count(*) AS n FROM workflows WHERE deleted_at IS NULL`);
+      return "SELECT count(*) AS n FROM workflows WHERE deleted_at IS NULL";
     case "ai_employees":
-      return one(db ?? ctx.db, sql`SELECT count(*) AS n FROM agents WHERE NOT is_builtin`);
+      return "SELECT count(*) AS n FROM agents WHERE NOT is_builtin";
     case "storage":
-      return one(db ?? ctx.db, sql`SELECT COALESCE(SUM(size_bytes), 0) AS n FROM document_versions`);
+      return "SELECT COALESCE(SUM(size_bytes), 0) AS n FROM document_versions";
     case "image_generations":
-      return one(
-        db ?? ctx.db,
-        sql`SELECT COALESCE(SUM(units), 0) AS n FROM ai_usage WHERE operation = 'image' AND status = 'ok' AND created_at >= ${monthStart()}`,
-      );
+      return `SELECT COALESCE(SUM(units), 0) AS n FROM ai_usage WHERE operation = 'image' AND status = 'ok' AND created_at >= '${monthStart()}'`;
   }
+}
+
+/** `n` of the last result (a multi-statement query answers with one result per statement). */
+function lastCount(r: unknown): number {
+  const last = (Array.isArray(r) ? r[r.length - 1] : r) as { rows: { n: string | number }[] } | undefined;
+  return Number(last?.rows[0]?.n ?? 0);
 }
 
 const UNIT: Record<Counted, string> = {
@@ -230,8 +238,12 @@ export async function requireWithinLimit(
   requireActive(state);
   const limit = state.limits[type];
   if (limit === null || limit === undefined) return undefined;
-  if (db) await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`${type}:${workspaceId}`}))`);
-  const used = await usageOf(ctx, type, db, workspaceId);
+  let used: number;
+  if (db) {
+    // Lock, then count, in one round trip (see usageSql).
+    const key = `${type}:${workspaceId && isUuid(workspaceId) ? workspaceId : ""}`;
+    used = lastCount(await db.execute(sql.raw(`SELECT pg_advisory_xact_lock(hashtext('${key}')); ${usageSql(type, workspaceId)}`)));
+  } else used = await usageOf(ctx, type, undefined, workspaceId);
   if (used + adding <= limit) return { used, limit };
   const up = upgradeFor(state, (t) => t.limits[type] === null || (t.limits[type] ?? 0) >= used + adding);
   throw new ServiceError(
