@@ -217,6 +217,26 @@ describe("storage", () => {
     await billing(owner.workspaceId, { limits: { storage: 2000 } });
     expect((await upload(600)).status).toBe(201);
   });
+
+  it("a bulk upload stores what fits; each file past the limit fails alone and leaves nothing", async () => {
+    const used = await tenant(owner.workspaceId, async (db) =>
+      Number(
+        ((await db.execute(sql`SELECT sum(size_bytes) AS n FROM document_versions`)) as unknown as { rows: { n: string }[] }).rows[0]?.n,
+      ),
+    );
+    await billing(owner.workspaceId, { limits: { storage: used + 300 } });
+    const before = await state();
+    const f = new FormData();
+    f.append("file", new File([new Uint8Array(200).fill(98)], "fits.txt", { type: "text/plain" }));
+    f.append("file", new File([new Uint8Array(500).fill(99)], "too-big.txt", { type: "text/plain" }));
+    const r = await call("POST", "/api/v1/documents/upload/bulk", { token: owner.token, workspace: owner.workspaceId, raw: f });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const byName = Object.fromEntries(r.body.results.map((x: { file_name: string }) => [x.file_name, x]));
+    expect(byName["fits.txt"]).toMatchObject({ status: "created" });
+    expect(byName["too-big.txt"]).toMatchObject({ status: "failed" });
+    expect(byName["too-big.txt"].error).toContain(`allows ${used + 300} bytes of storage`);
+    expect(await state()).toEqual({ documents: before.documents + 1, versions: before.versions + 1, objects: before.objects + 1 });
+  });
 });
 
 describe("features", () => {
