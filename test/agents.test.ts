@@ -41,7 +41,7 @@ const scriptRequests = async (match: string) =>
 const countAgents = () => tenant(ws, (db) => db.$count(agents));
 
 beforeAll(async () => {
-  owner = await signup();
+  owner = await signup({ plan: "manager" });
   ws = owner.workspaceId;
   [admin, member, viewer] = await Promise.all([join(owner, "admin"), join(owner, "member"), join(owner, "viewer")]);
 });

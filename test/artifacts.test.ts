@@ -554,7 +554,7 @@ describe("intents, proposals, decisions and executions", () => {
 
 describe("self-approval", () => {
   it("a member granted can_approve_artifact_proposal approves others' proposals but not their own", async () => {
-    const boss = await signup();
+    const boss = await signup({ plan: "manager" });
     const [m1, m2] = await Promise.all([join(boss, "member"), join(boss, "member")]);
     const grant = await call("PATCH", "/api/v1/permissions/roles/member", {
       token: boss.token,

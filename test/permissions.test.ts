@@ -38,7 +38,7 @@ describe("permissions", () => {
   });
 
   it("overrides a role's permissions (one, many, reset), and the checker follows at once", async () => {
-    const owner = await signup();
+    const owner = await signup({ plan: "manager" });
     const [admin, member] = await Promise.all([join(owner, "admin"), join(owner, "member")]);
     const ws = owner.workspaceId;
     const createTeam = () =>
@@ -118,7 +118,7 @@ describe("permissions", () => {
   });
 
   it("keeps overrides per workspace", async () => {
-    const [a, b] = await Promise.all([signup(), signup()]);
+    const [a, b] = await Promise.all([signup({ plan: "manager" }), signup()]);
     await call("PATCH", "/api/v1/permissions/roles/viewer", {
       token: a.token,
       workspace: a.workspaceId,

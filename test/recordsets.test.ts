@@ -578,7 +578,7 @@ describe("recordsets: trash", () => {
 describe("recordsets: role overrides", () => {
   it("the role's permissions limit grants, the same way for lookups and lists; can_manage_recordset sees everything", async () => {
     // A workspace of its own: role overrides are workspace-wide.
-    const boss = await signup();
+    const boss = await signup({ plan: "manager" });
     const m = await join(boss, "member");
     const api = (token: string) => (method: string, path: string, body?: unknown) =>
       call(method, path, { token, workspace: boss.workspaceId, body });

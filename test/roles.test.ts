@@ -79,7 +79,7 @@ const CASES: Case[] = [
 describe("role matrix", () => {
   let s: Setup;
   beforeAll(async () => {
-    const owner = await signup();
+    const owner = await signup({ plan: "manager" });
     const [admin, member, viewer] = await Promise.all([join(owner, "admin"), join(owner, "member"), join(owner, "viewer")]);
     s = { owner, ws: owner.workspaceId, tokens: { owner: owner.token, admin: admin.token, member: member.token, viewer: viewer.token } };
   });

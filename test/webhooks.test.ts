@@ -82,7 +82,7 @@ async function createHook(events: string[], name = hookName(), extra: Record<str
 }
 
 beforeAll(async () => {
-  owner = await signup();
+  owner = await signup({ plan: "manager" });
   ws = owner.workspaceId;
   [member, viewer] = await Promise.all([join(owner, "member"), join(owner, "viewer")]);
 });

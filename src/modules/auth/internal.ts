@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "../../platform/db";
+import type { Db, Tx } from "../../platform/db";
 import { ServiceError } from "../../platform/errors";
 import { users } from "../../platform/identity/tables";
 import { isUuid } from "../../platform/ids";
@@ -26,7 +26,7 @@ export function toUser(u: UserRow) {
   };
 }
 
-export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+export async function findUserByEmail(db: Tx, email: string): Promise<UserRow | undefined> {
   const [u] = await db.select().from(users).where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`).limit(1);
   return u;
 }

@@ -1,4 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
+import { requireFeature } from "../../platform/billing/limits";
 import { actorUserId, type ServiceContext } from "../../platform/context";
 import type { Db, Tx } from "../../platform/db";
 import { ServiceError } from "../../platform/errors";
@@ -166,6 +167,7 @@ async function assertCanEditRole(ctx: ServiceContext, role: Role) {
  */
 export async function setRolePermissions(ctx: ServiceContext, role: Role, values: Record<string, boolean>) {
   await assertCanEditRole(ctx, role);
+  await requireFeature(ctx, "custom_roles");
   const unknown = Object.keys(values).filter((p) => !isPermission(p));
   if (unknown.length > 0) {
     throw new ServiceError("validation_error", `Unknown permissions: ${unknown.join(", ")}`, {

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { ServiceContext } from "../context";
-import type { Db } from "../db";
+import type { Tx } from "../db";
 import { ServiceError } from "../errors";
+import { isUuid } from "../ids";
 import type { BillingOverrides } from "./tables";
 import { FEATURES, type Feature, type LimitType, TIERS, type Tier, type TierLimits, tierOf } from "./tiers";
 
@@ -120,12 +121,15 @@ export function stateOf(workspaceId: string, row: StateRow, now = Date.now()): B
 }
 
 /** The workspace's billing state (cached; `fresh` reads the database). */
-export async function billingState(ctx: ServiceContext, opts: { workspaceId?: string; fresh?: boolean } = {}): Promise<BillingState> {
+export async function billingState(
+  ctx: ServiceContext,
+  opts: { workspaceId?: string | undefined; fresh?: boolean; control?: Tx | undefined } = {},
+): Promise<BillingState> {
   const workspaceId = opts.workspaceId ?? ctx.workspace?.id;
   if (!workspaceId) throw new ServiceError("bad_request", "This needs a workspace (X-Workspace-Id header)");
   const hit = cache.get(workspaceId);
   if (!opts.fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.state;
-  const r = (await ctx.control.execute(sql`
+  const r = (await (opts.control ?? ctx.control).execute(sql`
     SELECT w.plan, w.created_at, b.status, b.trial_ends_at, b.access_until, b.cancel_at_period_end, b.overrides
     FROM workspaces w LEFT JOIN workspace_billing b ON b.workspace_id = w.id
     WHERE w.id = ${workspaceId}`)) as unknown as { rows: StateRow[] };
@@ -170,30 +174,40 @@ const monthStart = () => {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
 };
 
-/** Current usage of a counted limit. `db` is the tenant connection (or a transaction on it). */
-export async function usageOf(ctx: ServiceContext, type: Counted, db?: Db): Promise<number> {
-  const one = async (d: Db, q: ReturnType<typeof sql>) => {
-    const r = (await d.execute(q)) as unknown as { rows: { n: string | number }[] };
-    return Number(r.rows[0]?.n ?? 0);
-  };
+/**
+ * Current usage of a counted limit. `db` is the tenant connection (or a transaction on it);
+ * for seats, the control connection (or a transaction on it) and `workspaceId` names the workspace.
+ */
+export async function usageOf(ctx: ServiceContext, type: Counted, db?: Tx, workspaceId = ctx.workspace?.id): Promise<number> {
+  const d = db ?? (type === "seats" ? ctx.control : ctx.db);
+  return lastCount(await d.execute(sql.raw(usageSql(type, workspaceId))));
+}
+
+/**
+ * The usage query as SQL text, with no parameters: it can then run after the advisory lock in
+ * one simple-protocol round trip, each statement with its own snapshot (so the count sees what
+ * the lock's previous holder committed). Only a UUID and a computed timestamp are inlined.
+ */
+function usageSql(type: Counted, workspaceId: string | undefined): string {
   switch (type) {
     case "seats":
-      return one(
-        ctx.control,
-        sql`SELECT count(*) AS n FROM workspace_members WHERE workspace_id = ${ctx.workspace?.id} AND status IN ('active', 'invited')`,
-      );
+      if (!workspaceId || !isUuid(workspaceId)) throw new ServiceError("bad_request", "This needs a workspace");
+      return `SELECT count(*) AS n FROM workspace_members WHERE workspace_id = '${workspaceId}' AND status IN ('active', 'invited')`;
     case "workflows":
-      return one(db ?? ctx.db, sql`SELECT count(*) AS n FROM workflows WHERE deleted_at IS NULL`);
+      return "SELECT count(*) AS n FROM workflows WHERE deleted_at IS NULL";
     case "ai_employees":
-      return one(db ?? ctx.db, sql`SELECT count(*) AS n FROM agents WHERE NOT is_builtin`);
+      return "SELECT count(*) AS n FROM agents WHERE NOT is_builtin";
     case "storage":
-      return one(db ?? ctx.db, sql`SELECT COALESCE(SUM(size_bytes), 0) AS n FROM document_versions`);
+      return "SELECT COALESCE(SUM(size_bytes), 0) AS n FROM document_versions";
     case "image_generations":
-      return one(
-        db ?? ctx.db,
-        sql`SELECT COALESCE(SUM(units), 0) AS n FROM ai_usage WHERE operation = 'image' AND status = 'ok' AND created_at >= ${monthStart()}`,
-      );
+      return `SELECT COALESCE(SUM(units), 0) AS n FROM ai_usage WHERE operation = 'image' AND status = 'ok' AND created_at >= '${monthStart()}'`;
   }
+}
+
+/** `n` of the last result (a multi-statement query answers with one result per statement). */
+function lastCount(r: unknown): number {
+  const last = (Array.isArray(r) ? r[r.length - 1] : r) as { rows: { n: string | number }[] } | undefined;
+  return Number(last?.rows[0]?.n ?? 0);
 }
 
 const UNIT: Record<Counted, string> = {
@@ -206,20 +220,30 @@ const UNIT: Record<Counted, string> = {
 
 /**
  * 402 unless `adding` more of `type` fits the workspace's limit (and its subscription gives
- * access). Pass the transaction the caller writes in as `db` so the count sees its own rows.
- * Returns the usage it counted (undefined when the limit is unlimited and nothing was counted).
+ * access). Pass the transaction the caller writes in as `db`: the count then sees its own rows
+ * and runs under a transaction-scoped advisory lock on (type, workspace), so concurrent
+ * writers are serialized until the caller commits and cannot exceed the limit together. Seats
+ * live in the control database: `db` is then a control transaction (which also reads the
+ * billing state) and `workspaceId` may name a workspace other than the request's.
+ * Returns the usage it counted (undefined when the limit is unlimited: no lock, no count).
  */
 export async function requireWithinLimit(
   ctx: ServiceContext,
   type: Counted,
   adding = 1,
-  db?: Db,
+  db?: Tx,
+  workspaceId = ctx.workspace?.id,
 ): Promise<{ used: number; limit: number } | undefined> {
-  const state = await billingState(ctx);
+  const state = await billingState(ctx, { workspaceId, control: type === "seats" ? db : undefined });
   requireActive(state);
   const limit = state.limits[type];
   if (limit === null || limit === undefined) return undefined;
-  const used = await usageOf(ctx, type, db);
+  let used: number;
+  if (db) {
+    // Lock, then count, in one round trip (see usageSql).
+    const key = `${type}:${workspaceId && isUuid(workspaceId) ? workspaceId : ""}`;
+    used = lastCount(await db.execute(sql.raw(`SELECT pg_advisory_xact_lock(hashtext('${key}')); ${usageSql(type, workspaceId)}`)));
+  } else used = await usageOf(ctx, type, undefined, workspaceId);
   if (used + adding <= limit) return { used, limit };
   const up = upgradeFor(state, (t) => t.limits[type] === null || (t.limits[type] ?? 0) >= used + adding);
   throw new ServiceError(

@@ -1,4 +1,4 @@
-import type { Db } from "../db";
+import type { Tx } from "../db";
 import { emailOutbox } from "./tables";
 
 export interface OutgoingEmail {
@@ -15,7 +15,7 @@ export interface OutgoingEmail {
  * in production a sender drains it through the email provider. Callers pass the database so
  * the email commits with the change that caused it.
  */
-export async function enqueueEmail(db: Db, email: OutgoingEmail): Promise<void> {
+export async function enqueueEmail(db: Tx, email: OutgoingEmail): Promise<void> {
   await db.insert(emailOutbox).values({
     toAddress: email.to.toLowerCase(),
     subject: email.subject,

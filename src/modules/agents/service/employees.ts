@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
+import { requireWithinLimit } from "../../../platform/billing/limits";
 import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
 import { emitEvent } from "../../../platform/events/outbox";
@@ -76,6 +77,7 @@ export async function createAgent({ ctx, input }: { ctx: ServiceContext; input: 
   let row: typeof agents.$inferSelect | undefined;
   try {
     row = await ctx.db.transaction(async (tx) => {
+      await requireWithinLimit(ctx, "ai_employees", 1, tx);
       await tx.insert(members).values({
         id: memberId,
         userId: uuidv7(),

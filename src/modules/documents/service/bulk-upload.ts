@@ -1,4 +1,5 @@
 import type { Entry, FileEntry } from "@zip.js/zip.js";
+import { requireWithinLimit } from "../../../platform/billing/limits";
 import { R2BytesWriter, R2ZipReader } from "../../../platform/bytes";
 import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
@@ -146,24 +147,32 @@ async function storeDocument(
   s: Shared,
   id: string,
   file: { key: string; fileName: string; contentType: string; size: number; sha256: string },
-) {
-  await ctx.db.transaction(async (tx) => {
-    await insertDocument(
-      tx,
-      s.memberId,
-      {
-        id,
-        title: file.fileName,
-        description: s.fields.description,
-        category: s.fields.category,
-        tags: s.fields.tags,
-        folderId: s.fields.folder_id,
-        link: s.link,
-      },
-      { fileName: file.fileName, contentType: file.contentType, sizeBytes: file.size, storageKey: file.key, sha256: file.sha256 },
-    );
-  });
+): Promise<string | null> {
+  try {
+    await ctx.db.transaction(async (tx) => {
+      await requireWithinLimit(ctx, "storage", file.size, tx);
+      await insertDocument(
+        tx,
+        s.memberId,
+        {
+          id,
+          title: file.fileName,
+          description: s.fields.description,
+          category: s.fields.category,
+          tags: s.fields.tags,
+          folderId: s.fields.folder_id,
+          link: s.link,
+        },
+        { fileName: file.fileName, contentType: file.contentType, sizeBytes: file.size, storageKey: file.key, sha256: file.sha256 },
+      );
+    });
+  } catch (e) {
+    // Past the storage limit this file fails alone (the caller drops its object).
+    if (e instanceof ServiceError && e.code === "limit_exceeded") return e.message;
+    throw e;
+  }
   s.created.push({ id });
+  return null;
 }
 
 /** Every entry of one staged archive becomes a document; the archive as a whole is refused when encrypted or over the caps. */
@@ -246,11 +255,17 @@ async function extractZip(ctx: ServiceContext, s: Shared, part: PartSink) {
         fail("The file is empty", path, fileName);
         continue;
       }
+      let refused: string | null;
       try {
-        await storeDocument(ctx, s, id, { key: sink.r2.key, fileName, contentType, size, sha256: await sink.sha256() });
+        refused = await storeDocument(ctx, s, id, { key: sink.r2.key, fileName, contentType, size, sha256: await sink.sha256() });
       } catch (e) {
         await ctx.env.FILES.delete(sink.r2.key);
         throw e;
+      }
+      if (refused) {
+        await ctx.env.FILES.delete(sink.r2.key);
+        fail(refused, path, fileName);
+        continue;
       }
       s.results.push({ file_name: fileName, archive: part.fileName, path, status: "created", document_id: id, error: null });
     }
@@ -272,6 +287,7 @@ export async function bulkUploadDocuments(
 ) {
   await requirePermission(ctx, "can_create_document");
   const me = await currentMember(ctx);
+  await requireWithinLimit(ctx, "storage", 1);
   if (req.contentLength !== undefined && req.contentLength > BULK_MAX_REQUEST_BYTES + 1024 * 1024) {
     throw new ServiceError("payload_too_large", `A bulk upload can be at most ${BULK_MAX_REQUEST_BYTES / 1048576} MB`);
   }
@@ -322,13 +338,17 @@ export async function bulkUploadDocuments(
       else if (p.zip) await extractZip(ctx, s, p);
       else if (s.created.length >= BULK_MAX_DOCUMENTS) failed(`At most ${BULK_MAX_DOCUMENTS} documents per upload`);
       else {
-        await storeDocument(ctx, s, p.docId, {
+        const refused = await storeDocument(ctx, s, p.docId, {
           key: p.hashing.r2.key,
           fileName: p.fileName,
           contentType: p.contentType,
           size: p.size,
           sha256: await p.hashing.sha256(),
         });
+        if (refused) {
+          failed(refused);
+          continue;
+        }
         staged.delete(p);
         s.results.push({ file_name: p.fileName, archive: null, path: null, status: "created", document_id: p.docId, error: null });
       }

@@ -1,3 +1,4 @@
+import { requireWithinLimit } from "../../../platform/billing/limits";
 import { R2BytesWriter } from "../../../platform/bytes";
 import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
@@ -108,6 +109,8 @@ export async function uploadDocument(
 ) {
   await requirePermission(ctx, "can_create_document");
   const me = await currentMember(ctx);
+  // Full storage is refused before a byte goes to R2; the file's own size is checked once known.
+  await requireWithinLimit(ctx, "storage", 1);
   const id = uuidv7();
   const file = await receiveFile(ctx, req, (name) => versionKey(id, 1, name));
   try {
@@ -115,6 +118,7 @@ export async function uploadDocument(
     const link = f.entity_type && f.entity_id ? { type: f.entity_type as LinkEntityType, id: f.entity_id } : undefined;
     if (link) await resolveLinkTarget(ctx, link.type, link.id);
     await ctx.db.transaction(async (tx) => {
+      await requireWithinLimit(ctx, "storage", file.size, tx);
       await insertDocument(
         tx,
         me.id,

@@ -1,4 +1,5 @@
 import { desc, eq, sql } from "drizzle-orm";
+import { requireWithinLimit } from "../../../platform/billing/limits";
 import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
 import { uuidv7 } from "../../../platform/ids";
@@ -54,6 +55,7 @@ async function toVersion(ctx: ServiceContext, v: VersionRow & { uploaderName: st
  */
 async function commitVersion(ctx: ServiceContext, documentId: string, memberId: string, v: NewVersion): Promise<VersionRow> {
   const row = await ctx.db.transaction(async (tx) => {
+    await requireWithinLimit(ctx, "storage", v.sizeBytes, tx);
     const [d] = await tx.select({ current: documents.currentVersion }).from(documents).where(eq(documents.id, documentId)).for("update");
     if (!d) throw new ServiceError("not_found", "Document not found");
     const versionNumber = d.current + 1;
@@ -100,6 +102,7 @@ export async function uploadDocumentVersion(
   req: { body: ReadableStream<Uint8Array> | null; contentType: string; contentLength?: number | undefined },
 ) {
   const { document, memberId } = await getDocumentForActor(ctx, documentId, "edit");
+  await requireWithinLimit(ctx, "storage", 1);
   const file = await receiveFile(ctx, req, (name) => objectKey(document.id, name));
   let row: VersionRow;
   try {
@@ -159,6 +162,7 @@ export async function restoreDocumentVersion(ctx: ServiceContext, documentId: st
   if (!old) throw new ServiceError("not_found", "Version not found");
   if (old.versionNumber === document.currentVersion)
     throw new ServiceError("conflict", `Version ${versionNumber} is already the current version`);
+  await requireWithinLimit(ctx, "storage", old.sizeBytes);
   const source = await ctx.env.FILES.get(old.storageKey);
   if (!source) throw new ServiceError("not_found", `The stored file of version ${versionNumber} is missing`);
   const key = objectKey(document.id, old.fileName);

@@ -1,4 +1,5 @@
 import { and, count, eq, inArray, max, sql } from "drizzle-orm";
+import { requireFeature } from "../../../platform/billing/limits";
 import type { ServiceContext } from "../../../platform/context";
 import { isUniqueViolation } from "../../../platform/db";
 import { ServiceError } from "../../../platform/errors";
@@ -129,6 +130,7 @@ export async function integrationInfo(ctx: ServiceContext, id: string) {
  */
 export async function createIntegration(ctx: ServiceContext, input: IntegrationCreate) {
   await requireManage(ctx);
+  await requireFeature(ctx, "integrations");
   const d = integrationDef(input.type);
   if (!d) {
     throw new ServiceError("validation_error", `Unknown integration type ${input.type}`, {

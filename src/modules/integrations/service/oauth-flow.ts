@@ -1,4 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
+import { requireFeature } from "../../../platform/billing/limits";
 import type { ServiceContext } from "../../../platform/context";
 import { ServiceError } from "../../../platform/errors";
 import { emitEvent } from "../../../platform/events/outbox";
@@ -48,6 +49,7 @@ function redirectUriFor(ctx: ServiceContext, d: IntegrationDef, target: Callback
 export async function initiateOAuth(ctx: ServiceContext, type: string, opts: { shop?: string | undefined; target: CallbackTarget }) {
   const d = oauthDef(type);
   await requireManage(ctx);
+  await requireFeature(ctx, "integrations");
   const scope = ctx.workspace;
   if (!scope || ctx.actor.kind !== "user") throw new ServiceError("forbidden", "Connecting an integration needs a signed-in member");
   const shop = d.type === "shopify" ? shopDomain(opts.shop) : null;

@@ -1,4 +1,5 @@
 import { and, count, desc, eq, ilike, isNull, type SQL, sql } from "drizzle-orm";
+import { requireWithinLimit } from "../../../platform/billing/limits";
 import type { ServiceContext } from "../../../platform/context";
 import { decryptSecret, encryptSecret, randomToken } from "../../../platform/crypto";
 import { ServiceError } from "../../../platform/errors";
@@ -106,6 +107,8 @@ export async function createWorkflow(ctx: ServiceContext, body: WorkflowCreate) 
   const { definition, source } = compiled(body);
   const hook = hasTrigger(definition, "webhook") ? await newWebhookSecret(ctx) : null;
   const w = await ctx.db.transaction(async (tx) => {
+    // Counted under a lock in this transaction: concurrent creates cannot pass the limit together.
+    await requireWithinLimit(ctx, "workflows", 1, tx);
     const [row] = await tx
       .insert(workflows)
       .values({

@@ -7,8 +7,10 @@ import {
   PASSWORD_ATTEMPTS,
   recordFailedAttempt,
 } from "../../../platform/attempts";
+import { requireWithinLimit } from "../../../platform/billing/limits";
 import { actorUserId, type ServiceContext } from "../../../platform/context";
 import { randomToken, sha256Hex } from "../../../platform/crypto";
+import type { Tx } from "../../../platform/db";
 import { enqueueEmail } from "../../../platform/email/outbox";
 import { ServiceError } from "../../../platform/errors";
 import { emitEvent, publishOutbox } from "../../../platform/events/outbox";
@@ -44,14 +46,15 @@ async function issueToken(
   email: string,
   delivery: Delivery,
   invitedBy: string | null = actorUserId(ctx),
+  db: Tx = ctx.control,
 ) {
-  await ctx.control
+  await db
     .update(invitations)
     .set({ revokedAt: new Date() })
     .where(and(eq(invitations.membershipId, m.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
   const token = randomToken(32);
   const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
-  await ctx.control.insert(invitations).values({
+  await db.insert(invitations).values({
     workspaceId: m.workspaceId,
     membershipId: m.id,
     userId: m.userId,
@@ -65,8 +68,15 @@ async function issueToken(
   return { token, expiresAt, url: inviteUrl(ctx, token) };
 }
 
-async function sendInvitationEmail(ctx: ServiceContext, to: string, workspaceName: string, url: string, token: string) {
-  await enqueueEmail(ctx.control, {
+async function sendInvitationEmail(
+  ctx: ServiceContext,
+  to: string,
+  workspaceName: string,
+  url: string,
+  token: string,
+  db: Tx = ctx.control,
+) {
+  await enqueueEmail(db, {
     to,
     subject: `You're invited to ${workspaceName} on Atrium`,
     text: `You have been invited to join ${workspaceName}.\n\nAccept the invitation: ${url}\n\nThe link is valid for 7 days.`,
@@ -106,40 +116,48 @@ function toInvitation(m: Membership, email: string, invite: { url: string; expir
 export async function inviteToWorkspace(ctx: ServiceContext, workspaceId: string, input: InviteInput, opts: { send: boolean }) {
   const { membership: caller, workspace } = await requireWorkspaceRole(ctx, workspaceId, "admin");
   assertCanGrant(caller.role, input.role);
-  let user = await findUserByEmail(ctx.control, input.email);
-  if (!user) {
-    [user] = await ctx.control
-      .insert(users)
-      .values({ email: input.email, fullName: input.full_name ?? null, displayName: input.full_name ?? null, isVerified: false })
-      .onConflictDoNothing()
-      .returning();
-    user ??= await findUserByEmail(ctx.control, input.email);
-    if (!user) throw new Error("could not create the invited user");
-  }
-  const [existing] = await ctx.control
-    .select()
-    .from(workspaceMembers)
-    .where(and(eq(workspaceMembers.workspaceId, workspaceId), eq(workspaceMembers.userId, user.id)))
-    .limit(1);
-  if (existing?.status === "active") throw new ServiceError("conflict", "This person is already a member of the workspace");
-  let m = existing;
-  if (m) {
-    [m] = await ctx.control
-      .update(workspaceMembers)
-      .set({ role: input.role, invitedBy: caller.userId })
-      .where(eq(workspaceMembers.id, m.id))
-      .returning();
-  } else {
-    [m] = await ctx.control
-      .insert(workspaceMembers)
-      .values({ workspaceId, userId: user.id, role: input.role, status: "invited", invitedBy: caller.userId })
-      .returning();
-  }
-  if (!m) throw new Error("membership write returned nothing");
-  const delivery: Delivery = opts.send ? "email" : "link";
-  const invite = await issueToken(ctx, m, user.email, delivery);
-  if (opts.send) await sendInvitationEmail(ctx, user.email, workspace.name, invite.url, invite.token);
-  return toInvitation(m, user.email, invite, delivery);
+  // One control transaction: the seat count and every write of the invitation, so a refusal
+  // writes nothing and concurrent invites cannot pass the seat limit together.
+  return ctx.control.transaction(async (tx) => {
+    let user = await findUserByEmail(tx, input.email);
+    const [existing] = user
+      ? await tx
+          .select()
+          .from(workspaceMembers)
+          .where(and(eq(workspaceMembers.workspaceId, workspaceId), eq(workspaceMembers.userId, user.id)))
+          .limit(1)
+      : [];
+    if (existing?.status === "active") throw new ServiceError("conflict", "This person is already a member of the workspace");
+    // A pending invitee already holds a seat; anyone else takes one.
+    if (existing?.status !== "invited") await requireWithinLimit(ctx, "seats", 1, tx, workspaceId);
+    if (!user) {
+      [user] = await tx
+        .insert(users)
+        .values({ email: input.email, fullName: input.full_name ?? null, displayName: input.full_name ?? null, isVerified: false })
+        .onConflictDoNothing()
+        .returning();
+      user ??= await findUserByEmail(tx, input.email);
+      if (!user) throw new Error("could not create the invited user");
+    }
+    let m = existing;
+    if (m) {
+      [m] = await tx
+        .update(workspaceMembers)
+        .set({ role: input.role, invitedBy: caller.userId })
+        .where(eq(workspaceMembers.id, m.id))
+        .returning();
+    } else {
+      [m] = await tx
+        .insert(workspaceMembers)
+        .values({ workspaceId, userId: user.id, role: input.role, status: "invited", invitedBy: caller.userId })
+        .returning();
+    }
+    if (!m) throw new Error("membership write returned nothing");
+    const delivery: Delivery = opts.send ? "email" : "link";
+    const invite = await issueToken(ctx, m, user.email, delivery, actorUserId(ctx), tx);
+    if (opts.send) await sendInvitationEmail(ctx, user.email, workspace.name, invite.url, invite.token, tx);
+    return toInvitation(m, user.email, invite, delivery);
+  });
 }
 
 /** Finds the pending membership named by member_id (WorkspaceMember id), user_id or email. */
