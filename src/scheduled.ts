@@ -2,6 +2,7 @@ import { and, inArray, lt, sql } from "drizzle-orm";
 import type { Bindings } from "./env";
 import { failStaleAgentRuns } from "./modules/agents/service";
 import { sweepApprovals } from "./modules/approvals/internal";
+import { resyncStaleSubscriptions } from "./modules/billing/service";
 import { reapStaleIntegrationRuns } from "./modules/integrations/consumer";
 import { sendNotificationDigests } from "./modules/notifications/digest";
 import { purgeTrashedRecordsets } from "./modules/recordsets/service";
@@ -106,4 +107,5 @@ export async function scheduled(controller: ScheduledController, env: Bindings, 
   run("sweep_approvals", asCron(env, sweepApprovals), "expired approvals or re-ran their hooks");
   run("release_expired_credit_holds", asCron(env, releaseExpiredHolds), "released expired AI credit holds", "warn");
   run("reap_integration_runs", asCron(env, reapStaleIntegrationRuns), "marked stale integration sync runs failed", "warn");
+  run("resync_subscriptions", asCron(env, resyncStaleSubscriptions), "resynced subscriptions from Stripe (missed webhooks)", "warn");
 }

@@ -3,7 +3,9 @@
 // Stripe-Signature; `deliver` posts a customer's events to the app as Stripe would.
 import Stripe from "stripe";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { resyncStaleSubscriptions } from "../src/modules/billing/service";
 import { forgetBilling } from "../src/platform/billing/limits";
+import { createContext } from "../src/platform/context";
 import { call, databaseUrl, env, join, raw, type SignedUp, signup, withControl, withDb } from "./harness";
 import { describeSecurity } from "./security";
 
@@ -270,6 +272,23 @@ describe("billing: the subscription lifecycle through Stripe webhooks", () => {
     expect(r.status).toBe(200);
     const row = await billingRow(owner.workspaceId);
     expect(row).toMatchObject({ cancel_at_period_end: true, stripe_subscription_id: subscription });
+  });
+
+  it("a missed webhook: the cron resyncs a subscription whose period ended", async () => {
+    const { owner, subscription } = await subscribed("starter");
+    await fake(`/__fake/subscriptions/${subscription}/advance`, {}); // trial ends in Stripe; events not delivered
+    await withControl((db) =>
+      db.execute(
+        `UPDATE workspace_billing SET current_period_end = now() - interval '1 hour', synced_at = now() - interval '2 hours' WHERE workspace_id = '${owner.workspaceId}'`,
+      ),
+    );
+    const cron = createContext({ env, requestId: "resync", actor: { kind: "system", name: "cron" }, waitUntil: () => {} });
+    try {
+      expect(await resyncStaleSubscriptions(cron)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await cron.connections.close();
+    }
+    expect(await billingRow(owner.workspaceId)).toMatchObject({ status: "active" });
   });
 
   it("upgrade now with proration; the same plan is a 409; downgrade at the period end, cancel it, schedule it again, it lands", async () => {

@@ -714,7 +714,8 @@ describe("sync hardening", () => {
     );
     const cron = createContext({ env, requestId: "reaper", actor: { kind: "system", name: "cron" }, waitUntil: () => {} });
     try {
-      expect(await reapStaleIntegrationRuns(cron)).toBeGreaterThanOrEqual(1);
+      // Another test file's cron may have reaped it first (the reaper sweeps every workspace); the run's state below is the check.
+      expect(await reapStaleIntegrationRuns(cron)).toBeGreaterThanOrEqual(0);
     } finally {
       await cron.connections.close();
     }

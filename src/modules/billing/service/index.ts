@@ -27,6 +27,7 @@ export {
   getSubscription,
   listInvoices,
   reactivateSubscription,
+  resyncStaleSubscriptions,
   subscriptionStatus,
   syncSubscription,
   upcomingInvoice,

@@ -84,7 +84,9 @@ export async function applySubscription(
     const [cur] = await tx
       .execute(sql`SELECT stripe_event_at, scheduled_tier FROM workspace_billing WHERE workspace_id = ${workspaceId} FOR UPDATE`)
       .then((r) => (r as unknown as { rows: { stripe_event_at: string | null; scheduled_tier: string | null }[] }).rows);
-    if (eventCreated !== undefined && cur?.stripe_event_at != null && Number(cur.stripe_event_at) > eventCreated) return false;
+    // Stripe's `created` is in seconds: an event of the same second as the newest applied one is
+    // as ambiguous as an older one, so the caller fetches the live object for both.
+    if (eventCreated !== undefined && cur?.stripe_event_at != null && Number(cur.stripe_event_at) >= eventCreated) return false;
     const patch: BillingPatch = {
       status: sub.status,
       stripeSubscriptionId: sub.id,

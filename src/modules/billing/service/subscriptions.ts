@@ -1,4 +1,6 @@
+import { and, inArray, isNotNull, isNull, lt, or } from "drizzle-orm";
 import { type BillingState, billingState } from "../../../platform/billing/limits";
+import { workspaceBilling } from "../../../platform/billing/tables";
 import { type BillingPeriod, TIERS, type TierId } from "../../../platform/billing/tiers";
 import type { ServiceContext } from "../../../platform/context";
 import { invalidField, ServiceError } from "../../../platform/errors";
@@ -45,6 +47,37 @@ export async function syncSubscription(ctx: ServiceContext, workspaceId: string)
   if (!row?.stripeSubscriptionId) return row;
   await applySubscription(ctx, workspaceId, await retrieve(ctx, row.stripeSubscriptionId));
   return loadBilling(ctx.control, workspaceId);
+}
+
+/**
+ * Cron (every fifth minute): live subscriptions whose period or trial ended 15+ minutes ago and
+ * that were not synced in the last hour are fetched and mirrored, so a missed webhook cannot leave
+ * a workspace on a stale status for long. At most `limit` a run.
+ */
+export async function resyncStaleSubscriptions(ctx: ServiceContext, limit = 25): Promise<number> {
+  const now = Date.now();
+  const rows = await ctx.control
+    .select({ ws: workspaceBilling.workspaceId })
+    .from(workspaceBilling)
+    .where(
+      and(
+        isNotNull(workspaceBilling.stripeSubscriptionId),
+        inArray(workspaceBilling.status, [...LIVE_STATUSES]),
+        lt(workspaceBilling.currentPeriodEnd, new Date(now - 15 * 60_000)),
+        or(isNull(workspaceBilling.syncedAt), lt(workspaceBilling.syncedAt, new Date(now - 3600_000))),
+      ),
+    )
+    .limit(limit);
+  let synced = 0;
+  for (const r of rows) {
+    try {
+      await syncSubscription(ctx, r.ws);
+      synced++;
+    } catch (e) {
+      console.error(JSON.stringify({ level: "warn", msg: "subscription resync failed", workspace_id: r.ws, error: String(e) }));
+    }
+  }
+  return synced;
 }
 
 /** Full status: syncs from Stripe first (502 when Stripe cannot be reached). */
