@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startAiServer } from "../scripts/ai-server.ts";
 import { freePort, ROOT, type Stack, startThrowawayStack, throwawayDir } from "../scripts/stack.ts";
+import { startStripeFake } from "../scripts/stripe-fake.ts";
 
 export { freePort };
 
@@ -197,6 +198,9 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
     onCleanup("model server", ai.close);
     aiUrl = `http://127.0.0.1:${ai.port}/v1`;
   }
+  // Signups create a Stripe customer and Checkout session: the local fake answers them.
+  const stripe = await startStripeFake(0);
+  onCleanup("stripe fake", stripe.close);
   const app = (opts.snapshot ?? true) ? snapshotApp(dir) : ROOT;
   const workers: Wrangler[] = [];
   for (const { name, vars, args } of opts.workers ?? [{}]) {
@@ -209,6 +213,7 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
         DATABASE_URL: stack.controlUrl,
         DB_WS_PROXY: `127.0.0.1:${stack.proxyPort}`,
         OPENAI_BASE_URL: aiUrl,
+        STRIPE_API_URL: stripe.url,
         API_URL: `http://127.0.0.1:${port}`,
         ...vars,
       },
