@@ -41,6 +41,8 @@ export interface BillingState {
   active: boolean;
   /** Human-readable reason for `active`. */
   message: string;
+  /** Whether anything watches the credit balance (auto-reload on, an enabled spending alert). */
+  watchesBalance: boolean;
 }
 
 const CACHE_MS = 30_000;
@@ -59,6 +61,8 @@ interface StateRow {
   access_until: string | Date | null;
   cancel_at_period_end: boolean | null;
   overrides: BillingOverrides | null;
+  auto_reload_enabled?: boolean | null;
+  has_alerts?: boolean | null;
 }
 
 const asDate = (v: string | Date | null | undefined) => (v == null ? null : new Date(v));
@@ -117,6 +121,7 @@ export function stateOf(workspaceId: string, row: StateRow, now = Date.now()): B
     features,
     active,
     message,
+    watchesBalance: !!row.auto_reload_enabled || !!row.has_alerts,
   };
 }
 
@@ -130,7 +135,8 @@ export async function billingState(
   const hit = cache.get(workspaceId);
   if (!opts.fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.state;
   const r = (await (opts.control ?? ctx.control).execute(sql`
-    SELECT w.plan, w.created_at, b.status, b.trial_ends_at, b.access_until, b.cancel_at_period_end, b.overrides
+    SELECT w.plan, w.created_at, b.status, b.trial_ends_at, b.access_until, b.cancel_at_period_end, b.overrides,
+      b.auto_reload_enabled, EXISTS (SELECT 1 FROM credit_alerts a WHERE a.workspace_id = w.id AND a.enabled) AS has_alerts
     FROM workspaces w LEFT JOIN workspace_billing b ON b.workspace_id = w.id
     WHERE w.id = ${workspaceId}`)) as unknown as { rows: StateRow[] };
   const row = r.rows[0];

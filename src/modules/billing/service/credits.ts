@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { creditBalance, creditUsageChart, spendSince } from "../../../platform/ai/credit-reports";
+import { billingState, forgetBilling } from "../../../platform/billing/limits";
 import { type AlertType, creditAlerts, workspaceBilling } from "../../../platform/billing/tables";
 import { CREDIT_PACKS, creditsLookupKey } from "../../../platform/billing/tiers";
 import type { ServiceContext } from "../../../platform/context";
@@ -197,6 +198,7 @@ export async function createAlert(
     })
     .returning();
   if (!row) throw new Error("alert insert returned nothing");
+  forgetBilling(ws);
   return alertView(row);
 }
 
@@ -207,6 +209,7 @@ export async function deleteAlert(ctx: ServiceContext, id: string) {
     .where(and(eq(creditAlerts.id, id), eq(creditAlerts.workspaceId, ws)))
     .returning({ id: creditAlerts.id });
   if (gone.length === 0) throw new ServiceError("not_found", "Alert not found");
+  forgetBilling(ws);
 }
 
 // ---- after every balance change (the AI gateway's hook) -----------------------------------------
@@ -218,6 +221,8 @@ export async function deleteAlert(ctx: ServiceContext, id: string) {
  * balance recovers or the settings are saved again.
  */
 export async function onBalanceChange(ctx: ServiceContext, a: { workspaceId: string; balance: number }) {
+  // Most workspaces watch nothing: decided from the cached billing state, without a connection.
+  if (!(await billingState(ctx, { workspaceId: a.workspaceId })).watchesBalance) return;
   ctx.actor = { kind: "system", name: "billing" };
   await autoReload(ctx, a.workspaceId, a.balance);
   await checkAlerts(ctx, a.workspaceId, a.balance);
